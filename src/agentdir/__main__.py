@@ -1,0 +1,3 @@
+from agentdir.cli.main import main
+
+main()

@@ -1,0 +1,1 @@
+"""Accounts: the customers, their apiKeys and authentication modes."""

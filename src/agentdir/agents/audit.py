@@ -1,0 +1,51 @@
+"""Audit entries: which fields an action changed, old and new; passwords only as "changed"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from agentdir.agents.models import Agent, to_record
+from agentdir.agents.repository import insert_audit
+
+__all__ = ["record_audit", "record_changes"]
+
+_NOT_AUDITED = frozenset({"version", "createdAt", "updatedAt"})
+
+
+def record_changes(old: Agent | None, new: Agent, *, password_changed: bool) -> dict[str, Any]:
+    """{field: {"old": ..., "new": ...}} for every record field that differs."""
+    before = to_record(old) if old is not None else {}
+    after = to_record(new)
+    changes: dict[str, Any] = {}
+    for field, value in after.items():
+        if field in _NOT_AUDITED:
+            continue
+        previous = before.get(field)
+        if old is None or previous != value:
+            changes[field] = {"old": previous, "new": value}
+    if password_changed:
+        changes["password"] = "changed"
+    return changes
+
+
+async def record_audit(
+    conn: AsyncConnection,
+    *,
+    agent: Agent,
+    action: str,
+    actor: str,
+    at: float,
+    changes: dict[str, Any],
+) -> None:
+    await insert_audit(
+        conn,
+        at=at,
+        account_id=agent.account_id,
+        agent_pk=agent.pk,
+        agent_id=agent.agent_id,
+        action=action,
+        actor=actor,
+        changes=changes,
+    )

@@ -1,0 +1,142 @@
+"""SQL for agents and their audit entries."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from agentdir.agents.models import Agent
+from agentdir.storage.schema import MODE_FIELDS, agent_table, audit_table, mode_column
+
+__all__ = [
+    "agent_columns",
+    "any_agent_with_id",
+    "find_live_agent",
+    "insert_agent",
+    "insert_audit",
+    "list_live_agents",
+    "soft_delete_agent",
+    "update_agent_row",
+]
+
+t = agent_table
+_MODE_COLUMNS = {field: mode_column(field) for field in MODE_FIELDS}
+_SELECT = sa.select(t)
+
+
+def _agent(row: Any) -> Agent:
+    m = row._mapping
+    return Agent(
+        pk=m["id"],
+        account_id=m["account_id"],
+        agent_id=m["agent_id"],
+        agent_name=m["agent_name"],
+        email=m["email"],
+        password_hash=m["password_hash"],
+        agent_data=m["agent_data"],
+        sip_location=m["sip_location"],
+        screen_recording=bool(m["screen_recording"]),
+        auto_answer=m["auto_answer"],
+        locked=bool(m["locked"]),
+        modes={field: bool(m[col]) for field, col in _MODE_COLUMNS.items()},
+        call_controls=dict(m["call_controls"]),
+        skills={str(name): int(priority) for name, priority in m["skills"]},
+        groups=list(m["groups"]),
+        version=m["version"],
+        created_at=m["created_at"],
+        updated_at=m["updated_at"],
+    )
+
+
+def agent_columns(agent: Agent) -> dict[str, Any]:
+    """Column values of everything an update may change."""
+    values: dict[str, Any] = {
+        "agent_id": agent.agent_id,
+        "agent_name": agent.agent_name,
+        "email": agent.email,
+        "password_hash": agent.password_hash,
+        "agent_data": agent.agent_data,
+        "sip_location": agent.sip_location,
+        "screen_recording": agent.screen_recording,
+        "auto_answer": agent.auto_answer,
+        "locked": agent.locked,
+        "call_controls": agent.call_controls,
+        "skills": [[name, priority] for name, priority in sorted(agent.skills.items())],
+        "groups": agent.groups,
+        "version": agent.version,
+        "updated_at": agent.updated_at,
+    }
+    for field, column in _MODE_COLUMNS.items():
+        values[column] = agent.modes[field]
+    return values
+
+
+def _live(account_id: int, agent_id: str) -> sa.ColumnElement[bool]:
+    return sa.and_(t.c.account_id == account_id, t.c.agent_id == agent_id,
+                   t.c.deleted_at.is_(None))
+
+
+async def find_live_agent(
+    conn: AsyncConnection, account_id: int, agent_id: str, *, lock: bool = False
+) -> Agent | None:
+    """The live agent with this ID. With `lock`, the row stays locked until the
+    transaction ends (SELECT ... FOR UPDATE; SQLite already holds the write lock)."""
+    query = _SELECT.where(_live(account_id, agent_id))
+    if lock:
+        query = query.with_for_update()
+    row = (await conn.execute(query)).first()
+    return None if row is None else _agent(row)
+
+
+async def any_agent_with_id(conn: AsyncConnection, account_id: int, agent_id: str) -> bool:
+    """Whether this ID ever named an agent of the account, live or deleted."""
+    query = sa.select(t.c.id).where(t.c.account_id == account_id, t.c.agent_id == agent_id)
+    return (await conn.execute(query.limit(1))).first() is not None
+
+
+async def list_live_agents(conn: AsyncConnection, account_id: int) -> list[Agent]:
+    query = _SELECT.where(t.c.account_id == account_id, t.c.deleted_at.is_(None))
+    rows = (await conn.execute(query.order_by(t.c.agent_id))).all()
+    return [_agent(row) for row in rows]
+
+
+async def insert_agent(conn: AsyncConnection, agent: Agent) -> int:
+    values = agent_columns(agent)
+    values.update(account_id=agent.account_id, created_at=agent.created_at)
+    result = await conn.execute(t.insert().values(**values).returning(t.c.id))
+    return int(result.scalar_one())
+
+
+async def update_agent_row(conn: AsyncConnection, agent: Agent) -> None:
+    await conn.execute(t.update().where(t.c.id == agent.pk).values(**agent_columns(agent)))
+
+
+async def soft_delete_agent(conn: AsyncConnection, pk: int, now: float) -> None:
+    await conn.execute(t.update().where(t.c.id == pk).values(deleted_at=now, updated_at=now))
+
+
+async def insert_audit(
+    conn: AsyncConnection,
+    *,
+    at: float,
+    account_id: int,
+    agent_pk: int,
+    agent_id: str,
+    action: str,
+    actor: str,
+    changes: Mapping[str, Any],
+) -> None:
+    await conn.execute(
+        audit_table.insert().values(
+            at=at,
+            account_id=account_id,
+            agent_pk=agent_pk,
+            agent_id=agent_id,
+            action=action,
+            actor=actor,
+            changes=dict(changes),
+        )
+    )

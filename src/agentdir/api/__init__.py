@@ -1,0 +1,1 @@
+"""HTTP: the ca_apis routes, their shared pipeline, errors, OpenAPI and docs."""

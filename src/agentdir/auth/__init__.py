@@ -1,0 +1,1 @@
+"""Authentication: apiKey checks, tokens and the shared steps A1-A6."""

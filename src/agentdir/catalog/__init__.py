@@ -1,0 +1,1 @@
+"""The account's catalog: skills, agent groups and SIP locations."""
