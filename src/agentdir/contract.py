@@ -10,7 +10,7 @@ from typing import Any, Final
 
 from agentdir import errors as e
 
-__all__ = ["Body", "ENDPOINT_NAMES", "error_reply", "success"]
+__all__ = ["ENDPOINT_NAMES", "Body", "error_reply", "success"]
 
 Body = dict[str, Any]
 
@@ -111,7 +111,7 @@ def error_reply(error: e.RequestRejected, endpoint: str | None) -> tuple[int, Bo
         if endpoint is not None and (endpoint, cls) in _OVERRIDES:
             return _OVERRIDES[(endpoint, cls)]
         if cls in _DEFAULT:
-            return _DEFAULT[cls]  # type: ignore[index]
+            return _DEFAULT[cls]
     raise LookupError(f"no documented body for {type(error).__name__}")
 
 

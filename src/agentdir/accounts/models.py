@@ -10,7 +10,7 @@ __all__ = ["Account", "AuthMode"]
 
 class AuthMode(enum.StrEnum):
     BASIC = "BASIC_AUTH"
-    TOKEN = "TOKEN_AUTH"
+    TOKEN = "TOKEN_AUTH"  # noqa: S105 - a mode name, not a secret
 
     @classmethod
     def from_cli(cls, word: str) -> AuthMode:

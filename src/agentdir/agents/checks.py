@@ -25,7 +25,6 @@ from agentdir.catalog.repository import existing_names
 from agentdir.contract import AGENT_NAME_RULE, AUTO_ANSWER_RULE
 from agentdir.errors import (
     AgentDataInvalid,
-    AgentNameRequired,
     EmailInvalid,
     EmailRequired,
     FieldRejected,

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import dataclasses
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -72,7 +71,8 @@ async def create_agent(
         async with db.write() as conn:
             edits = await _check_create(conn, caller, body)
             now = clock.now()
-            assert edits.agent_id is not None and edits.agent_name is not None
+            assert edits.agent_id is not None
+            assert edits.agent_name is not None
             assert edits.email is not None
             blank = Agent(
                 pk=0,

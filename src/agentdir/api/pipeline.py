@@ -15,8 +15,8 @@ import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
 
-from agentdir.api.errors import error_response
 from agentdir.agents.rules import MISSING
+from agentdir.api.errors import error_response
 from agentdir.api.responses import json_response, limit_headers
 from agentdir.auth import service as auth
 from agentdir.bootstrap import Services
@@ -102,7 +102,7 @@ def ca_endpoint(name: str, *, token_required: bool = True) -> Callable[[Handler]
                 request.scope.setdefault("state", {})["account"] = caller.account.user_name
                 decision = await services.limiter.check(caller.account.id, name)
                 reply = await handler(Call(request, services, caller, body))
-            except Exception as exc:  # noqa: BLE001 - every failure gets its documented body
+            except Exception as exc:
                 return error_response(exc, name, decision)
             headers = dict(reply.headers)
             if decision is not None:

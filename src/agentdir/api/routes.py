@@ -81,7 +81,7 @@ async def healthz(request: Request) -> Response:
     services: Services = request.app.state.services
     try:
         await services.db.ping()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return error_response(exc, None)
     return json_response(200, {"status": "ok"})
 

@@ -13,7 +13,7 @@ from agentdir.storage.schema import deployment_setting_table as t
 
 __all__ = ["MIN_SECRET_BYTES", "load_token_secret"]
 
-MIN_SECRET_BYTES = 32
+MIN_SECRET_BYTES = 64  # RFC 7518 3.2: an HS512 key at least as long as the hash
 _NAME = "token_secret"
 
 

@@ -49,6 +49,6 @@ def main() -> None:
     except (AgentdirError, SettingsError, SchemaTooNew) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
-    except Exception as exc:  # noqa: BLE001 - no traceback for operators
+    except Exception as exc:
         click.echo(f"error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(1)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
 
@@ -12,7 +11,7 @@ from agentdir.cli.context import run_with_db, settings_of
 from agentdir.cli.demo import demo_instructions, seed_demo
 from agentdir.settings import Settings
 from agentdir.storage.database import Database
-from agentdir.storage.migrate import current_revision, head_revision, upgrade
+from agentdir.storage.migrate import current_revision, head_revision
 
 __all__ = ["migrate", "serve"]
 

@@ -96,7 +96,7 @@ class Database:
             if is_unavailable_error(exc):
                 raise ServiceUnavailable("database") from exc
             raise
-        except (OSError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, OSError) as exc:
             raise ServiceUnavailable("database") from exc
 
     async def ping(self) -> None:
