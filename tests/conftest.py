@@ -11,7 +11,7 @@ import asyncio
 import itertools
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +27,16 @@ from agentdir.bootstrap import Services, build_services
 from agentdir.catalog.service import add_catalog_entry
 from agentdir.clock import ManualClock
 from agentdir.settings import Settings
-from agentdir.storage.database import Database
-from agentdir.storage.migrate import upgrade
+from tests.backends import (
+    POSTGRES_URL,
+    REDIS_URL,
+    UNAVAILABLE_BACKENDS,
+    Backend,
+    admin_sql,
+    migrate,
+    postgres_and_redis_missing,
+    selected_backends,
+)
 
 ENDPOINTS: dict[str, tuple[str, str]] = {
     "generateToken": ("POST", "/ca_apis/CAToken/generateToken"),
@@ -44,19 +52,39 @@ FAST_HASH = {"argon2_time_cost": 1, "argon2_memory_kib": 1024, "hash_threads": 2
 TEST_SECRET = "test-secret-" + "x" * 60
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """One migrated database for the session."""
-    path: Path = tmp_path_factory.mktemp("db") / "agentdir.sqlite3"
-    url = f"sqlite:///{path}"
+@pytest.fixture(scope="session", params=selected_backends())
+def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
+    """Each API test runs once per backend: SQLite + memory store, PostgreSQL + Redis.
 
-    async def migrate() -> None:
-        db = Database.connect(url)
-        await upgrade(db)
-        await db.dispose()
+    A backend whose services are missing is skipped with its reason printed at the
+    end of the run; under CI=true it is a failure instead.
+    """
+    name = request.param
+    if name == "sqlite":
+        path = request.getfixturevalue("tmp_path_factory").mktemp("db") / "agentdir.sqlite3"
+        backend = Backend(name, f"sqlite:///{path}", None)
+        asyncio.run(migrate(backend.database_url))
+        yield backend
+        return
+    reason = postgres_and_redis_missing()
+    if reason is not None:
+        UNAVAILABLE_BACKENDS[name] = reason
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"postgres+redis backend required under CI=true: {reason}")
+        pytest.skip(f"postgres+redis backend not available: {reason}")
+    database = f"agentdir_test_{uuid.uuid4().hex[:12]}"
+    asyncio.run(admin_sql(f'CREATE DATABASE "{database}"'))
+    backend = Backend(name, f"{POSTGRES_URL}/{database}", REDIS_URL)
+    try:
+        asyncio.run(migrate(backend.database_url))
+        yield backend
+    finally:
+        asyncio.run(admin_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
 
-    asyncio.run(migrate())
-    return url
+
+@pytest.fixture
+def database_url(backend: Backend) -> str:
+    return backend.database_url
 
 
 @pytest.fixture
@@ -65,8 +93,16 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, token_secret=TEST_SECRET, **FAST_HASH)
+def settings(backend: Backend) -> Settings:
+    return Settings(
+        database_url=backend.database_url,
+        redis_url=backend.redis_url,
+        # Each test its own key space: account ids repeat across test databases.
+        redis_key_prefix=f"agentdir-test:{uuid.uuid4().hex}:",
+        token_secret=TEST_SECRET,
+        database_pool_size=4,
+        **FAST_HASH,
+    )
 
 
 @pytest.fixture
@@ -219,3 +255,11 @@ def repo_root() -> Path:
 @pytest.fixture
 def env_without_agentdir() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("AGENTDIR_")}
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say plainly which backend suites did not run, and why."""
+    for name, reason in UNAVAILABLE_BACKENDS.items():
+        terminalreporter.write_line(
+            f"NOT RUN: the {name} backend suite ({reason})", yellow=True, bold=True
+        )

@@ -9,6 +9,7 @@ from agentdir.auth.secret import load_token_secret
 from agentdir.auth.tokens import TokenCodec
 from agentdir.clock import Clock, SystemClock
 from agentdir.ratelimit.limiter import RateLimiter
+from agentdir.ratelimit.redis_store import RedisStore
 from agentdir.ratelimit.store import MemoryStore, RateLimitStore
 from agentdir.settings import Settings
 from agentdir.storage.database import Database
@@ -41,6 +42,9 @@ def make_hasher(settings: Settings) -> PasswordHasher:
 
 
 def make_rate_limit_store(settings: Settings) -> RateLimitStore:
+    """Redis when configured (shared by every worker and host), else this process's memory."""
+    if settings.redis_url:
+        return RedisStore.from_url(settings.redis_url, prefix=settings.redis_key_prefix)
     return MemoryStore()
 
 
@@ -52,7 +56,7 @@ async def build_services(
     rate_limit_store: RateLimitStore | None = None,
 ) -> Services:
     clock = clock or SystemClock()
-    db = db or Database.connect(settings.database_url)
+    db = db or Database.connect(settings.database_url, pool_size=settings.database_pool_size)
     secret = await load_token_secret(db, settings.token_secret)
     store = rate_limit_store or make_rate_limit_store(settings)
     return Services(

@@ -26,6 +26,8 @@ class SettingsError(ValueError):
 class Settings:
     database_url: str = f"sqlite:///{DEFAULT_DATABASE_FILE}"
     redis_url: str | None = None
+    redis_key_prefix: str = "agentdir:"
+    database_pool_size: int = 10
     token_secret: str | None = dataclasses.field(default=None, repr=False)
     rate_limits: Mapping[str, Limit] = dataclasses.field(
         default_factory=lambda: dict(DEFAULT_LIMITS)
@@ -100,6 +102,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         base,
         database_url=database_url,
         redis_url=env.get("AGENTDIR_REDIS_URL") or None,
+        redis_key_prefix=env.get("AGENTDIR_REDIS_PREFIX") or base.redis_key_prefix,
         token_secret=env.get("AGENTDIR_TOKEN_SECRET") or None,
         rate_limits=limits,
         hash_threads=hash_threads,

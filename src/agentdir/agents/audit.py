@@ -23,7 +23,12 @@ def record_changes(old: Agent | None, new: Agent, *, password_changed: bool) -> 
         if field in _NOT_AUDITED:
             continue
         previous = before.get(field)
-        if old is None or previous != value:
+        if old is not None and isinstance(value, dict) and isinstance(previous, dict):
+            # modes and callControls: one entry per switch that changed.
+            for key in value.keys() | previous.keys():
+                if value.get(key) != previous.get(key):
+                    changes[f"{field}.{key}"] = {"old": previous.get(key), "new": value.get(key)}
+        elif old is None or previous != value:
             changes[field] = {"old": previous, "new": value}
     if password_changed:
         changes["password"] = "changed"  # noqa: S105 - the audit never holds the value

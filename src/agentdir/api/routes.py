@@ -77,10 +77,11 @@ async def skill(call: Call) -> Reply:
 
 
 async def healthz(request: Request) -> Response:
-    """Liveness and readiness: answers 200 when the database answers; no credentials."""
+    """Readiness: 200 when the database and the rate-limit store answer; no credentials."""
     services: Services = request.app.state.services
     try:
         await services.db.ping()
+        await services.limiter.store.ping()
     except Exception as exc:
         return error_response(exc, None)
     return json_response(200, {"status": "ok"})

@@ -17,6 +17,10 @@ class RateLimitStore(Protocol):
         """Atomically decide on one request and, if accepted, record it."""
         ...
 
+    async def ping(self) -> None:
+        """Raise ServiceUnavailable when the store cannot be reached."""
+        ...
+
     async def close(self) -> None: ...
 
 
@@ -38,6 +42,9 @@ class MemoryStore:
         elif not hits:
             del self._hits[key]
         return decision
+
+    async def ping(self) -> None:
+        return None
 
     async def close(self) -> None:
         self._hits.clear()
