@@ -12,7 +12,7 @@ from alembic.script import ScriptDirectory
 
 from agentdir.storage.database import Database
 
-__all__ = ["SchemaTooNew", "current_revision", "head_revision", "upgrade"]
+__all__ = ["SchemaTooNew", "current_revision", "downgrade", "head_revision", "upgrade"]
 
 
 class SchemaTooNew(RuntimeError):
@@ -56,6 +56,18 @@ async def upgrade(db: Database, target: str = "head") -> None:
     def run(sync_conn: sa.Connection, cfg: Any = config) -> None:
         cfg.attributes["connection"] = sync_conn
         command.upgrade(cfg, target)
+
+    async with db.engine.begin() as conn:
+        await conn.run_sync(run)
+
+
+async def downgrade(db: Database, target: str) -> None:
+    """Step the schema back to `target` (a revision, or "base")."""
+    config = _config()
+
+    def run(sync_conn: sa.Connection, cfg: Any = config) -> None:
+        cfg.attributes["connection"] = sync_conn
+        command.downgrade(cfg, target)
 
     async with db.engine.begin() as conn:
         await conn.run_sync(run)

@@ -158,4 +158,5 @@ audit_table = sa.Table(
     sa.Column("changes", JSONDocument, nullable=False),
     sa.Index("ix_audit_log_account_at", "account_id", "at"),
     sa.Index("ix_audit_log_agent_pk", "agent_pk"),
+    sa.Index("ix_audit_log_account_agent_at", "account_id", "agent_id", "at"),
 )
