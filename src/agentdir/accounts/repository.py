@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from agentdir.accounts.models import Account, AuthMode
 from agentdir.storage.schema import account_table as t
+from agentdir.storage.text import storable
 
 __all__ = ["bump_token_generation", "find_account", "insert_account", "update_account"]
 
@@ -26,6 +27,8 @@ def _account(row: Any) -> Account:
 
 
 async def find_account(conn: AsyncConnection, user_name: str) -> Account | None:
+    if not storable(user_name):
+        return None
     row = (await conn.execute(_FIND.where(t.c.user_name == user_name))).first()
     return None if row is None else _account(row)
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from agentdir.agents.models import Agent
 from agentdir.storage.schema import MODE_FIELDS, agent_table, audit_table, mode_column
+from agentdir.storage.text import storable
 
 __all__ = [
     "agent_columns",
@@ -84,6 +85,8 @@ async def find_live_agent(
 ) -> Agent | None:
     """The live agent with this ID. With `lock`, the row stays locked until the
     transaction ends (SELECT ... FOR UPDATE; SQLite already holds the write lock)."""
+    if not storable(agent_id):
+        return None
     query = _SELECT.where(_live(account_id, agent_id))
     if lock:
         query = query.with_for_update()
@@ -93,6 +96,8 @@ async def find_live_agent(
 
 async def any_agent_with_id(conn: AsyncConnection, account_id: int, agent_id: str) -> bool:
     """Whether this ID ever named an agent of the account, live or deleted."""
+    if not storable(agent_id):
+        return False
     query = sa.select(t.c.id).where(t.c.account_id == account_id, t.c.agent_id == agent_id)
     return (await conn.execute(query.limit(1))).first() is not None
 

@@ -16,6 +16,9 @@ from agentdir.storage.database import Database
 __all__ = ["Caller", "authenticate", "bearer_token", "issue_token", "verify_credentials"]
 
 
+_NO_ACCOUNT_HASH = "0" * 64
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Caller:
     """Who is calling: the account and the credential that proved it (for the audit)."""
@@ -45,7 +48,9 @@ async def verify_credentials(db: Database, user_name: Any, api_key: str) -> Acco
         raise InvalidUserDetails()
     async with db.read() as conn:
         account = await accounts.find_account(conn, user_name)
-    if account is None or not api_key_matches(api_key, account.api_key_hash):
+    # Hash the key even for an unknown userName, so timing does not tell which it was.
+    stored_hash = account.api_key_hash if account is not None else _NO_ACCOUNT_HASH
+    if not api_key_matches(api_key, stored_hash) or account is None:
         raise InvalidUserDetails()
     return account
 

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from agentdir.storage.schema import agent_group_table, sip_location_table, skill_table
+from agentdir.storage.text import storable
 
 __all__ = ["CATALOG_TABLES", "existing_names", "insert_entry"]
 
@@ -22,7 +23,7 @@ async def existing_names(
     conn: AsyncConnection, kind: str, account_id: int, names: Iterable[str]
 ) -> set[str]:
     """Which of `names` exist in the account's catalog of `kind`."""
-    wanted = sorted(set(names))
+    wanted = sorted({name for name in names if storable(name)})
     if not wanted:
         return set()
     table = CATALOG_TABLES[kind]
