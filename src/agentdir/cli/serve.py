@@ -9,8 +9,9 @@ import click
 
 from agentdir.cli.context import run_with_db, settings_of
 from agentdir.cli.demo import demo_instructions, seed_demo
+from agentdir.errors import ServiceUnavailable
 from agentdir.settings import Settings
-from agentdir.storage.database import Database
+from agentdir.storage.database import Database, is_unavailable_error
 from agentdir.storage.migrate import current_revision, head_revision
 
 __all__ = ["migrate", "serve"]
@@ -55,7 +56,17 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, demo: bool) ->
     async def prepare(db: Database) -> str | None:
         return await seed_demo(db, settings) if demo else None
 
-    api_key = run_with_db(settings, prepare)
+    try:
+        api_key = run_with_db(settings, prepare)
+    except Exception as exc:
+        # Startup must check (and migrate) the schema; say plainly that the database
+        # is the problem instead of printing a bare driver error.
+        if isinstance(exc, ServiceUnavailable) or is_unavailable_error(exc):
+            raise click.ClickException(
+                f"cannot reach the database to check its schema ({type(exc).__name__}: "
+                f"{exc}); start agentdir serve again once the database answers"
+            ) from None
+        raise
     base_url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"  # noqa: S104
     if api_key is not None:
         click.echo(demo_instructions(base_url, api_key))
