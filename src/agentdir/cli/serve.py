@@ -86,6 +86,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, demo: bool) ->
         factory=True,
         log_access=False,
         workers_kill_timeout=30,
+        respawn_failed_workers=True,
     ).serve()
 
 
