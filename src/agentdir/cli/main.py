@@ -7,6 +7,7 @@ import sys
 import click
 
 from agentdir import __version__
+from agentdir.cli.agents_io import agents
 from agentdir.cli.audit import audit
 from agentdir.cli.operator import account, group, sip_location, skill
 from agentdir.cli.serve import migrate, serve
@@ -31,7 +32,7 @@ def cli(ctx: click.Context, database_url: str | None) -> None:
     ctx.obj = settings
 
 
-for command in (serve, migrate, account, skill, group, sip_location, audit):
+for command in (serve, migrate, account, skill, group, sip_location, audit, agents):
     cli.add_command(command)
 
 

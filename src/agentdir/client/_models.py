@@ -17,8 +17,8 @@ __all__ = [
     "Result",
     "SkillAssignment",
     "Token",
-    "UpdateResult",
     "Unset",
+    "UpdateResult",
 ]
 
 
