@@ -146,6 +146,30 @@ async def test_a2_body_not_a_json_object(api: Api, endpoint: str, raw: bytes) ->
 
 
 @pytest.mark.parametrize("endpoint", ALL)
+@pytest.mark.parametrize(
+    "raw", [b'{"userName": "\xff\xfe"}', b"\xef\xbb\xbf{}", b"[" * 60000, b"{}{}", b"{} x"],
+    ids=["invalid-utf8", "utf8-bom", "deeply-nested-array", "two-objects", "trailing-garbage"],
+)
+async def test_a2_edge_bodies_are_invalid_json_not_a_fault(
+    api: Api, endpoint: str, raw: bytes
+) -> None:
+    response = await api.call(endpoint, content=raw)
+    assert_answer(response, 400, A2)
+
+
+@pytest.mark.parametrize("endpoint", ALL)
+async def test_a3_non_ascii_apikey_is_wrong_not_a_fault(api: Api, endpoint: str) -> None:
+    body = await valid_body(api, endpoint)
+    headers = [(b"apiKey", b"\xff\xfekey"), (b"Authorization", f"Bearer {api.token}".encode())]
+    method, path = ENDPOINTS[endpoint]
+    response = await api.client.request(
+        method, path, headers=headers,
+        content=httpx.Request("POST", "/", json={"userName": api.user_name, **body}).content,
+    )
+    assert_answer(response, 401, a3_invalid(endpoint))
+
+
+@pytest.mark.parametrize("endpoint", ALL)
 async def test_a2_body_parsed_as_json_whatever_the_content_type(api: Api, endpoint: str) -> None:
     body = await valid_body(api, endpoint)
     response = await api.client.request(

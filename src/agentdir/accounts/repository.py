@@ -13,7 +13,9 @@ from agentdir.storage.text import storable
 
 __all__ = ["bump_token_generation", "find_account", "insert_account", "update_account"]
 
-_FIND = sa.select(t.c.id, t.c.user_name, t.c.api_key_hash, t.c.auth_mode, t.c.token_generation)
+_FIND = sa.select(
+    t.c.id, t.c.user_name, t.c.api_key_hash, t.c.auth_mode, t.c.token_generation
+).where(t.c.user_name == sa.bindparam("b_user"))
 
 
 def _account(row: Any) -> Account:
@@ -29,7 +31,7 @@ def _account(row: Any) -> Account:
 async def find_account(conn: AsyncConnection, user_name: str) -> Account | None:
     if not storable(user_name):
         return None
-    row = (await conn.execute(_FIND.where(t.c.user_name == user_name))).first()
+    row = (await conn.execute(_FIND, {"b_user": user_name})).first()
     return None if row is None else _account(row)
 
 

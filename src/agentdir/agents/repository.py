@@ -75,9 +75,22 @@ def agent_columns(agent: Agent) -> dict[str, Any]:
     return values
 
 
-def _live(account_id: int, agent_id: str) -> sa.ColumnElement[bool]:
-    return sa.and_(t.c.account_id == account_id, t.c.agent_id == agent_id,
-                   t.c.deleted_at.is_(None))
+# Statements built once, with bound parameters: the hot path then skips statement
+# construction and hits SQLAlchemy's compiled cache at once.
+_FIND_LIVE = _SELECT.where(
+    t.c.account_id == sa.bindparam("b_account"),
+    t.c.agent_id == sa.bindparam("b_agent"),
+    t.c.deleted_at.is_(None),
+)
+_FIND_LIVE_LOCKED = _FIND_LIVE.with_for_update()
+_ANY_WITH_ID = (
+    sa.select(t.c.id)
+    .where(t.c.account_id == sa.bindparam("b_account"), t.c.agent_id == sa.bindparam("b_agent"))
+    .limit(1)
+)
+_UPDATE = t.update().where(t.c.id == sa.bindparam("b_pk"))
+_INSERT = t.insert().returning(t.c.id)
+_INSERT_AUDIT = audit_table.insert()
 
 
 async def find_live_agent(
@@ -87,10 +100,8 @@ async def find_live_agent(
     transaction ends (SELECT ... FOR UPDATE; SQLite already holds the write lock)."""
     if not storable(agent_id):
         return None
-    query = _SELECT.where(_live(account_id, agent_id))
-    if lock:
-        query = query.with_for_update()
-    row = (await conn.execute(query)).first()
+    query = _FIND_LIVE_LOCKED if lock else _FIND_LIVE
+    row = (await conn.execute(query, {"b_account": account_id, "b_agent": agent_id})).first()
     return None if row is None else _agent(row)
 
 
@@ -98,8 +109,8 @@ async def any_agent_with_id(conn: AsyncConnection, account_id: int, agent_id: st
     """Whether this ID ever named an agent of the account, live or deleted."""
     if not storable(agent_id):
         return False
-    query = sa.select(t.c.id).where(t.c.account_id == account_id, t.c.agent_id == agent_id)
-    return (await conn.execute(query.limit(1))).first() is not None
+    params = {"b_account": account_id, "b_agent": agent_id}
+    return (await conn.execute(_ANY_WITH_ID, params)).first() is not None
 
 
 async def list_live_agents(conn: AsyncConnection, account_id: int) -> list[Agent]:
@@ -111,12 +122,13 @@ async def list_live_agents(conn: AsyncConnection, account_id: int) -> list[Agent
 async def insert_agent(conn: AsyncConnection, agent: Agent) -> int:
     values = agent_columns(agent)
     values.update(account_id=agent.account_id, created_at=agent.created_at)
-    result = await conn.execute(t.insert().values(**values).returning(t.c.id))
+    result = await conn.execute(_INSERT, values)
     return int(result.scalar_one())
 
 
 async def update_agent_row(conn: AsyncConnection, agent: Agent) -> None:
-    await conn.execute(t.update().where(t.c.id == agent.pk).values(**agent_columns(agent)))
+    # The parameter keys make the SET clause.
+    await conn.execute(_UPDATE, {"b_pk": agent.pk, **agent_columns(agent)})
 
 
 async def soft_delete_agent(conn: AsyncConnection, pk: int, now: float) -> None:
@@ -135,13 +147,14 @@ async def insert_audit(
     changes: Mapping[str, Any],
 ) -> None:
     await conn.execute(
-        audit_table.insert().values(
-            at=at,
-            account_id=account_id,
-            agent_pk=agent_pk,
-            agent_id=agent_id,
-            action=action,
-            actor=actor,
-            changes=dict(changes),
-        )
+        _INSERT_AUDIT,
+        {
+            "at": at,
+            "account_id": account_id,
+            "agent_pk": agent_pk,
+            "agent_id": agent_id,
+            "action": action,
+            "actor": actor,
+            "changes": dict(changes),
+        },
     )

@@ -65,7 +65,7 @@ def parse_json_object(raw: bytes) -> dict[str, Any]:
     """A2: the body must be a JSON object, whatever the Content-Type says."""
     try:
         value = _decode(raw)
-    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, UnicodeDecodeError):
         raise InvalidJson() from None
     if not isinstance(value, dict):
         raise InvalidJson()
