@@ -550,7 +550,7 @@ def test_environment_override_error_is_a_settings_error() -> None:
 async def test_concurrent_requests_never_exceed_the_limit(account: Api) -> None:
     responses = await asyncio.gather(*(account.call("AgentDetails", {}) for _ in range(16)))
     statuses = sorted(r.status_code for r in responses)
-    assert statuses == [200] * 10 + [429] * 6
+    assert statuses == [200] * 10 + [429] * 6, [r.text for r in responses]
     remaining = sorted(int(r.headers["x-ratelimit-remaining"]) for r in responses
                        if r.status_code == 200)
     assert remaining == list(range(10))
@@ -561,7 +561,8 @@ async def test_concurrent_updates_never_exceed_the_limit(account: Api) -> None:
     responses = await asyncio.gather(*(
         account.call("updateAgent", {"agentId": "conc.one", "email": f"c{i}@example.com"})
         for i in range(9)))
-    assert sorted(r.status_code for r in responses) == [200] * 5 + [429] * 4
+    assert sorted(r.status_code for r in responses) == [200] * 5 + [429] * 4, [
+        r.text for r in responses]
     record = (await account.call("AgentDetails", {"agentId": "conc.one"})).json()
     assert record["message"][0]["Details"]["version"] == 6
 

@@ -46,7 +46,7 @@ async def verify_credentials(db: Database, user_name: Any, api_key: str) -> Acco
         raise UserNameMissing()
     if not isinstance(user_name, str):
         raise InvalidUserDetails()
-    async with db.read() as conn:
+    async with db.lookup() as conn:
         account = await accounts.find_account(conn, user_name)
     # Hash the key even for an unknown userName, so timing does not tell which it was.
     stored_hash = account.api_key_hash if account is not None else _NO_ACCOUNT_HASH

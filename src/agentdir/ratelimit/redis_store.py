@@ -19,31 +19,33 @@ from redis.exceptions import RedisError
 
 from agentdir.errors import ServiceUnavailable
 from agentdir.ratelimit.policy import Limit
-from agentdir.ratelimit.window import Decision, decide
+from agentdir.ratelimit.window import Decision, decide_from_counts
 
 __all__ = ["RedisStore"]
 
-# Returns {accepted (0/1), live hits before this request as strings of their scores...}.
-# Scores go back as strings: Lua numbers would be truncated to integers on the way out.
+# Returns {live hits before this request, oldest live score, blocking score}: the
+# blocking hit is the one `limit` places from the newest, which must leave the window
+# before a slot frees. Scores go back as strings: Lua numbers would be truncated to
+# integers on the way out. The work is O(log n) whatever the window holds.
 _ACQUIRE = """
 local key = KEYS[1]
 local now = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local limit = tonumber(ARGV[3])
 redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-local live = redis.call('ZRANGE', key, 0, -1, 'WITHSCORES')
-local count = #live / 2
-local accepted = 0
+local count = redis.call('ZCARD', key)
+local oldest = false
+local blocking = false
+if count > 0 then
+  oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2]
+end
 if count < limit then
   redis.call('ZADD', key, now, ARGV[4])
-  accepted = 1
+else
+  blocking = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')[2]
 end
 redis.call('PEXPIRE', key, math.ceil(window * 1000) + 1000)
-local out = {accepted}
-for i = 2, #live, 2 do
-  out[#out + 1] = live[i]
-end
-return out
+return {count, oldest, blocking}
 """
 
 
@@ -73,10 +75,17 @@ class RedisStore:
             )
         except (RedisError, OSError) as exc:
             raise ServiceUnavailable("rate-limit store") from exc
-        # Redis decided atomically; `decide` applies the same rule to the same numbers
-        # (scores round-trip exactly as strings) to compute the headers.
-        live = sorted(float(score) for score in reply[1:])
-        return decide(endpoint, limit, live, now)
+        # Redis decided atomically (it recorded the hit only if count < limit);
+        # the same rule on the same numbers gives the verdict and the headers.
+        count, oldest, blocking = reply
+        return decide_from_counts(
+            endpoint,
+            limit,
+            count=int(count),
+            oldest=float(oldest) if oldest is not None else None,
+            blocking=float(blocking) if blocking is not None else None,
+            now=now,
+        )
 
     async def ping(self) -> None:
         try:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from agentdir.ratelimit.policy import Limit
 
-__all__ = ["Decision", "decide", "live_hits"]
+__all__ = ["Decision", "decide", "decide_from_counts", "live_hits"]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -45,19 +45,41 @@ def live_hits(hits: Sequence[float], now: float, window: float) -> Sequence[floa
 
 def decide(endpoint: str, limit: Limit, live: Sequence[float], now: float) -> Decision:
     """Decide on a request given the accepted times already inside its window."""
+    count = len(live)
+    return decide_from_counts(
+        endpoint,
+        limit,
+        count=count,
+        oldest=live[0] if count else None,
+        blocking=live[count - limit.requests] if count >= limit.requests else None,
+        now=now,
+    )
+
+
+def decide_from_counts(
+    endpoint: str,
+    limit: Limit,
+    *,
+    count: int,
+    oldest: float | None,
+    blocking: float | None,
+    now: float,
+) -> Decision:
+    """The same decision from three numbers, so a store never ships the whole window:
+    `count` live hits, the `oldest` of them, and the hit `limit.requests` places
+    from the newest (`blocking`, needed only when the window is full)."""
     window = limit.window_seconds
-    if len(live) < limit.requests:
-        oldest = live[0] if live else now
+    if count < limit.requests:
         return Decision(
             endpoint=endpoint,
             limit=limit,
             allowed=True,
-            remaining=limit.requests - len(live) - 1,
-            reset_after=_ceil_seconds(oldest + window - now),
+            remaining=limit.requests - count - 1,
+            reset_after=_ceil_seconds((oldest if oldest is not None else now) + window - now),
         )
-    # The request is refused; a slot frees when the request `requests`-th from the
+    # The request is refused; a slot frees when the hit `requests`-th from the
     # newest leaves the window.
-    blocking = live[len(live) - limit.requests]
+    assert blocking is not None
     return Decision(
         endpoint=endpoint,
         limit=limit,

@@ -56,8 +56,12 @@ class Database:
     @classmethod
     def connect(cls, url: str, *, pool_size: int = 10) -> Database:
         async_url = normalise_database_url(url)
-        kwargs: dict[str, Any] = {}
+        # Every connection use goes through _transaction, which always commits or rolls
+        # back: the pool's ROLLBACK on return would be a wasted round trip.
+        kwargs: dict[str, Any] = {"pool_reset_on_return": None}
         if async_url.startswith("postgresql"):
+            # Pre-ping costs a round trip per checkout, but after PostgreSQL restarts it
+            # lets the first request on each stale connection succeed instead of 503.
             kwargs.update(
                 pool_size=pool_size,
                 max_overflow=pool_size,
@@ -75,21 +79,30 @@ class Database:
     async def write(self) -> AsyncIterator[AsyncConnection]:
         """A read-write transaction. On SQLite it takes the write lock up front
         (BEGIN IMMEDIATE), so concurrent writers queue instead of failing on upgrade."""
-        async with self._transaction(immediate=True) as conn:
+        async with self._transaction("write") as conn:
             yield conn
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
         """A read transaction: one consistent snapshot."""
-        async with self._transaction(immediate=False) as conn:
+        async with self._transaction("read") as conn:
             yield conn
 
     @asynccontextmanager
-    async def _transaction(self, *, immediate: bool) -> AsyncIterator[AsyncConnection]:
+    async def lookup(self) -> AsyncIterator[AsyncConnection]:
+        """For a single SELECT: no BEGIN/COMMIT around it (each statement is atomic
+        on its own), which saves two round trips on the authentication hot path."""
+        async with self._transaction("lookup") as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def _transaction(self, mode: str) -> AsyncIterator[AsyncConnection]:
         try:
             async with self.engine.connect() as conn:
                 if self.is_sqlite:
-                    await conn.execution_options(agentdir_immediate=immediate)
+                    await conn.execution_options(agentdir_mode=mode)
+                elif mode == "lookup":
+                    await conn.execution_options(isolation_level="AUTOCOMMIT")
                 async with conn.begin():
                     yield conn
         except sa.exc.SQLAlchemyError as exc:
@@ -100,7 +113,7 @@ class Database:
             raise ServiceUnavailable("database") from exc
 
     async def ping(self) -> None:
-        async with self.read() as conn:
+        async with self.lookup() as conn:
             await conn.execute(sa.text("SELECT 1"))
 
     async def dispose(self) -> None:
@@ -123,5 +136,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
-        immediate = conn.get_execution_options().get("agentdir_immediate", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        mode = conn.get_execution_options().get("agentdir_mode", "read")
+        if mode == "write":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        elif mode == "read":
+            conn.exec_driver_sql("BEGIN")
+        # "lookup": the driver runs the statement in autocommit mode.
