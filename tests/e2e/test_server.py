@@ -281,8 +281,8 @@ def test_sigterm_exits_cleanly_and_logs_are_json_without_secrets(tmp_path: Path)
 
     request_lines = []
     for line in stderr.splitlines():
-        if not line.strip() or line.startswith("agentdir serving on "):
-            continue  # the CLI's one startup banner is plain text
+        if not line.strip():
+            continue
         entry = json.loads(line)  # every log line is one JSON object
         assert isinstance(entry, dict)
         if entry.get("event") == "request":

@@ -115,8 +115,10 @@ async def any_agent_with_id(conn: AsyncConnection, account_id: int, agent_id: st
 
 async def list_live_agents(conn: AsyncConnection, account_id: int) -> list[Agent]:
     query = _SELECT.where(t.c.account_id == account_id, t.c.deleted_at.is_(None))
-    rows = (await conn.execute(query.order_by(t.c.agent_id))).all()
-    return [_agent(row) for row in rows]
+    rows = (await conn.execute(query)).all()
+    # Sorted here, by code point: a database's collation (en_US on PostgreSQL, say)
+    # would order "a.b" and "ab" differently from SQLite.
+    return sorted((_agent(row) for row in rows), key=lambda agent: agent.agent_id)
 
 
 async def insert_agent(conn: AsyncConnection, agent: Agent) -> int:

@@ -75,7 +75,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, demo: bool) ->
                    "`agentdir account rotate-key demo` prints a new apiKey for it.")
     # Workers are separate processes: they read their settings from the environment.
     os.environ["AGENTDIR_DATABASE_URL"] = settings.database_url
-    click.echo(f"agentdir serving on {base_url} with {workers} worker(s)", err=True)
+    click.echo(f"agentdir serving on {base_url} with {workers} worker(s)")
     sys.stdout.flush()
     Granian(
         "agentdir.app:app_from_environment",

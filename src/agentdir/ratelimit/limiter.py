@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from agentdir.clock import Clock
 from agentdir.errors import RateLimited, ServiceUnavailable
-from agentdir.ratelimit.policy import Limit
+from agentdir.ratelimit.policy import DEFAULT_LIMITS, Limit
 from agentdir.ratelimit.store import RateLimitStore
 from agentdir.ratelimit.window import Decision
 
@@ -34,7 +34,7 @@ class RateLimiter:
         fail_open: bool = False,
     ) -> None:
         self.store = store
-        self.limits = dict(limits)
+        self.limits = {**DEFAULT_LIMITS, **limits}  # an endpoint left out keeps its default
         self.clock = clock
         self.fail_open = fail_open
 
