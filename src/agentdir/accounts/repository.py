@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from agentdir.accounts.models import Account, AuthMode
+from agentdir.storage.database import Connection
 from agentdir.storage.schema import account_table as t
 from agentdir.storage.text import storable
 
@@ -28,7 +28,7 @@ def _account(row: Any) -> Account:
     )
 
 
-async def find_account(conn: AsyncConnection, user_name: str) -> Account | None:
+async def find_account(conn: Connection, user_name: str) -> Account | None:
     if not storable(user_name):
         return None
     row = (await conn.execute(_FIND, {"b_user": user_name})).first()
@@ -36,7 +36,7 @@ async def find_account(conn: AsyncConnection, user_name: str) -> Account | None:
 
 
 async def insert_account(
-    conn: AsyncConnection, *, user_name: str, api_key_hash: str, auth_mode: AuthMode, now: float
+    conn: Connection, *, user_name: str, api_key_hash: str, auth_mode: AuthMode, now: float
 ) -> Account:
     result = await conn.execute(
         t.insert()
@@ -58,11 +58,11 @@ async def insert_account(
     )
 
 
-async def update_account(conn: AsyncConnection, account_id: int, **values: Any) -> None:
+async def update_account(conn: Connection, account_id: int, **values: Any) -> None:
     await conn.execute(t.update().where(t.c.id == account_id).values(**values))
 
 
-async def bump_token_generation(conn: AsyncConnection, account_id: int) -> int:
+async def bump_token_generation(conn: Connection, account_id: int) -> int:
     """Increment and return the account's token generation, atomically."""
     result = await conn.execute(
         t.update()

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from agentdir.agents.models import Agent, to_record
 from agentdir.agents.repository import insert_audit
+from agentdir.storage.database import Connection
 
 __all__ = ["record_audit", "record_changes"]
 
@@ -36,7 +35,7 @@ def record_changes(old: Agent | None, new: Agent, *, password_changed: bool) -> 
 
 
 async def record_audit(
-    conn: AsyncConnection,
+    conn: Connection,
     *,
     agent: Agent,
     action: str,

@@ -8,8 +8,6 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from agentdir.agents import rules
 from agentdir.agents.assignments import (
     GroupChanges,
@@ -33,6 +31,7 @@ from agentdir.errors import (
     ScreenRecordingInvalid,
     SipLocationInvalid,
 )
+from agentdir.storage.database import Connection
 from agentdir.storage.schema import MODE_FIELDS
 
 __all__ = ["Edits", "apply_edits", "check_fields_15_to_24", "check_name", "check_password",
@@ -80,7 +79,7 @@ def check_password(value: Any, *, required: bool) -> str | None:
 
 
 async def check_fields_15_to_24(
-    conn: AsyncConnection, account_id: int, body: dict[str, Any], edits: Edits
+    conn: Connection, account_id: int, body: dict[str, Any], edits: Edits
 ) -> None:
     """Checks 15 (email) to 24 (groups), filling `edits`."""
     email = body.get("email", MISSING)

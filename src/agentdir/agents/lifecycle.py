@@ -6,7 +6,6 @@ import dataclasses
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from agentdir.agents import repository
 from agentdir.agents.audit import record_audit, record_changes
@@ -31,12 +30,12 @@ from agentdir.errors import (
     DeleteUnknownAgent,
     FieldRejected,
 )
-from agentdir.storage.database import Database
+from agentdir.storage.database import Connection, Database
 
 __all__ = ["create_agent", "delete_agent"]
 
 
-async def _check_create(conn: AsyncConnection, caller: Caller, body: dict[str, Any]) -> Edits:
+async def _check_create(conn: Connection, caller: Caller, body: dict[str, Any]) -> Edits:
     account_id = caller.account.id
     agent_id = body.get("agentId", MISSING)
     if agent_id is MISSING or is_blank(agent_id):  # 8

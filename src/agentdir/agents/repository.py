@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from agentdir.agents.models import Agent
+from agentdir.storage.database import Connection
 from agentdir.storage.schema import MODE_FIELDS, agent_table, audit_table, mode_column
 from agentdir.storage.text import storable
 
@@ -94,7 +94,7 @@ _INSERT_AUDIT = audit_table.insert()
 
 
 async def find_live_agent(
-    conn: AsyncConnection, account_id: int, agent_id: str, *, lock: bool = False
+    conn: Connection, account_id: int, agent_id: str, *, lock: bool = False
 ) -> Agent | None:
     """The live agent with this ID. With `lock`, the row stays locked until the
     transaction ends (SELECT ... FOR UPDATE; SQLite already holds the write lock)."""
@@ -105,7 +105,7 @@ async def find_live_agent(
     return None if row is None else _agent(row)
 
 
-async def any_agent_with_id(conn: AsyncConnection, account_id: int, agent_id: str) -> bool:
+async def any_agent_with_id(conn: Connection, account_id: int, agent_id: str) -> bool:
     """Whether this ID ever named an agent of the account, live or deleted."""
     if not storable(agent_id):
         return False
@@ -113,7 +113,7 @@ async def any_agent_with_id(conn: AsyncConnection, account_id: int, agent_id: st
     return (await conn.execute(_ANY_WITH_ID, params)).first() is not None
 
 
-async def list_live_agents(conn: AsyncConnection, account_id: int) -> list[Agent]:
+async def list_live_agents(conn: Connection, account_id: int) -> list[Agent]:
     query = _SELECT.where(t.c.account_id == account_id, t.c.deleted_at.is_(None))
     rows = (await conn.execute(query)).all()
     # Sorted here, by code point: a database's collation (en_US on PostgreSQL, say)
@@ -121,24 +121,24 @@ async def list_live_agents(conn: AsyncConnection, account_id: int) -> list[Agent
     return sorted((_agent(row) for row in rows), key=lambda agent: agent.agent_id)
 
 
-async def insert_agent(conn: AsyncConnection, agent: Agent) -> int:
+async def insert_agent(conn: Connection, agent: Agent) -> int:
     values = agent_columns(agent)
     values.update(account_id=agent.account_id, created_at=agent.created_at)
     result = await conn.execute(_INSERT, values)
     return int(result.scalar_one())
 
 
-async def update_agent_row(conn: AsyncConnection, agent: Agent) -> None:
+async def update_agent_row(conn: Connection, agent: Agent) -> None:
     # The parameter keys make the SET clause.
     await conn.execute(_UPDATE, {"b_pk": agent.pk, **agent_columns(agent)})
 
 
-async def soft_delete_agent(conn: AsyncConnection, pk: int, now: float) -> None:
+async def soft_delete_agent(conn: Connection, pk: int, now: float) -> None:
     await conn.execute(t.update().where(t.c.id == pk).values(deleted_at=now, updated_at=now))
 
 
 async def insert_audit(
-    conn: AsyncConnection,
+    conn: Connection,
     *,
     at: float,
     account_id: int,

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from agentdir.agents import repository
 from agentdir.agents.audit import record_audit, record_changes
@@ -36,7 +35,7 @@ from agentdir.errors import (
     FieldRejected,
     PreconditionFailed,
 )
-from agentdir.storage.database import Database
+from agentdir.storage.database import Connection, Database
 
 __all__ = ["etag", "if_match_allows", "update_agent"]
 
@@ -54,7 +53,7 @@ def if_match_allows(header: str, version: int) -> bool:
 
 
 async def _check(
-    conn: AsyncConnection, caller: Caller, body: dict[str, Any], if_match: str | None,
+    conn: Connection, caller: Caller, body: dict[str, Any], if_match: str | None,
     *, lock: bool,
 ) -> tuple[Agent, Edits]:
     account_id = caller.account.id

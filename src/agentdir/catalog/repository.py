@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from agentdir.storage.database import Connection
 from agentdir.storage.schema import agent_group_table, sip_location_table, skill_table
 from agentdir.storage.text import storable
 
@@ -20,7 +20,7 @@ CATALOG_TABLES = {
 
 
 async def existing_names(
-    conn: AsyncConnection, kind: str, account_id: int, names: Iterable[str]
+    conn: Connection, kind: str, account_id: int, names: Iterable[str]
 ) -> set[str]:
     """Which of `names` exist in the account's catalog of `kind`."""
     wanted = sorted({name for name in names if storable(name)})
@@ -34,7 +34,7 @@ async def existing_names(
 
 
 async def insert_entry(
-    conn: AsyncConnection, kind: str, account_id: int, name: str, now: float, **extra: object
+    conn: Connection, kind: str, account_id: int, name: str, now: float, **extra: object
 ) -> None:
     table = CATALOG_TABLES[kind]
     await conn.execute(

@@ -1,7 +1,14 @@
-"""The database handle: one async engine, transactions, and fault mapping.
+"""The database handle: engines, transactions, and fault mapping.
 
 SQLite and PostgreSQL differ only here, by URL. Services open transactions
-through `Database.write()` / `Database.read()` and never see the dialect.
+through `Database.write()` / `read()` / `lookup()`, get a `Connection`, and never
+see the dialect.
+
+PostgreSQL runs on asyncpg. SQLite statements run on the event loop's own thread
+through the standard sqlite3 driver: each takes microseconds, while handing it to
+a driver thread (aiosqlite) costs several thread switches per statement and was
+the largest cost of an updateAgent. The async SQLite engine remains for schema
+migrations.
 """
 
 from __future__ import annotations
@@ -9,16 +16,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from agentdir.errors import ServiceUnavailable
 from agentdir.settings import normalise_database_url
 
-__all__ = ["Database", "is_unavailable_error"]
+__all__ = ["Connection", "Database", "is_unavailable_error"]
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -46,12 +53,39 @@ def is_unavailable_error(exc: BaseException) -> bool:
     return isinstance(exc, (OSError, ConnectionError, asyncio.TimeoutError))
 
 
-class Database:
-    """An async engine plus the transaction discipline agentdir relies on."""
+class Connection(Protocol):
+    """What services see of a transaction."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.engine = engine
-        self.is_sqlite = engine.dialect.name == "sqlite"
+    async def execute(
+        self, statement: sa.Executable, parameters: Any = None
+    ) -> sa.CursorResult[Any]: ...
+
+
+class _InLoopConnection:
+    """A sync SQLite connection behind the async `Connection` interface."""
+
+    __slots__ = ("_conn",)
+
+    def __init__(self, conn: sa.Connection) -> None:
+        self._conn = conn
+
+    async def execute(
+        self, statement: sa.Executable, parameters: Any = None
+    ) -> sa.CursorResult[Any]:
+        return self._conn.execute(statement, parameters)
+
+
+class Database:
+    """The engines plus the transaction discipline agentdir relies on."""
+
+    def __init__(self, engine: AsyncEngine, sqlite_engine: sa.Engine | None = None) -> None:
+        self.engine = engine  # async: migrations, and every PostgreSQL transaction
+        self._sqlite = sqlite_engine
+        self.is_sqlite = sqlite_engine is not None
+        # SQLite has one writer at a time. Transactions never wait on anything but
+        # the database, so they never interleave on the loop; the lock keeps that
+        # true (cooperatively) should one ever await something slow.
+        self._sqlite_write_lock = asyncio.Lock()
 
     @classmethod
     def connect(cls, url: str, *, pool_size: int = 10) -> Database:
@@ -70,38 +104,49 @@ class Database:
                 pool_timeout=5,
                 connect_args={"timeout": 5, "command_timeout": 30},
             )
+            return cls(create_async_engine(async_url, **kwargs))
         engine = create_async_engine(async_url, **kwargs)
-        if engine.dialect.name == "sqlite":
-            _configure_sqlite(engine)
-        return cls(engine)
+        _configure_sqlite(engine.sync_engine)
+        sync_url = engine.url.set(drivername="sqlite+pysqlite")
+        sqlite_engine = sa.create_engine(sync_url, pool_reset_on_return=None)
+        _configure_sqlite(sqlite_engine)
+        return cls(engine, sqlite_engine)
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[AsyncConnection]:
+    async def write(self) -> AsyncIterator[Connection]:
         """A read-write transaction. On SQLite it takes the write lock up front
         (BEGIN IMMEDIATE), so concurrent writers queue instead of failing on upgrade."""
-        async with self._transaction("write") as conn:
+        if self._sqlite is None:
+            async with self._transaction("write") as conn:
+                yield conn
+            return
+        async with self._sqlite_write_lock, self._transaction("write") as conn:
             yield conn
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[AsyncConnection]:
+    async def read(self) -> AsyncIterator[Connection]:
         """A read transaction: one consistent snapshot."""
         async with self._transaction("read") as conn:
             yield conn
 
     @asynccontextmanager
-    async def lookup(self) -> AsyncIterator[AsyncConnection]:
+    async def lookup(self) -> AsyncIterator[Connection]:
         """For a single SELECT: no BEGIN/COMMIT around it (each statement is atomic
         on its own), which saves two round trips on the authentication hot path."""
         async with self._transaction("lookup") as conn:
             yield conn
 
     @asynccontextmanager
-    async def _transaction(self, mode: str) -> AsyncIterator[AsyncConnection]:
+    async def _transaction(self, mode: str) -> AsyncIterator[Connection]:
         try:
+            if self._sqlite is not None:
+                with self._sqlite.connect() as sync_conn:
+                    sync_conn.execution_options(agentdir_mode=mode)
+                    with sync_conn.begin():
+                        yield _InLoopConnection(sync_conn)
+                return
             async with self.engine.connect() as conn:
-                if self.is_sqlite:
-                    await conn.execution_options(agentdir_mode=mode)
-                elif mode == "lookup":
+                if mode == "lookup":
                     await conn.execution_options(isolation_level="AUTOCOMMIT")
                 async with conn.begin():
                     yield conn
@@ -118,11 +163,11 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self._sqlite is not None:
+            self._sqlite.dispose()
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
-    sync_engine = engine.sync_engine
-
+def _configure_sqlite(sync_engine: sa.Engine) -> None:
     @event.listens_for(sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take over transaction control from the driver so BEGIN IMMEDIATE is possible.
