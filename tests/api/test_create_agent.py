@@ -3,12 +3,13 @@ defaults of a new agent, ETag "1", reuse of a deleted agent's ID, and the check 
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import httpx
 import pytest
 
+from tests.api import helpers
+from tests.api.helpers import iso, matches
 from tests.conftest import Api
 
 NEW = "new.agent"
@@ -74,30 +75,8 @@ DEFAULT_MODES = {
 }
 
 
-def iso(seconds: float) -> str:
-    return dt.datetime.fromtimestamp(int(seconds), tz=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def matches(actual: Any, expected: Any) -> bool:
-    """Parsed-JSON equality with key order and JSON types; `...` is any non-empty text."""
-    if expected is ...:
-        return isinstance(actual, str) and bool(actual.strip())
-    if isinstance(expected, dict):
-        return (isinstance(actual, dict) and list(actual) == list(expected)
-                and all(matches(actual[k], v) for k, v in expected.items()))
-    if isinstance(expected, list):
-        return (isinstance(actual, list) and len(actual) == len(expected)
-                and all(matches(a, e) for a, e in zip(actual, expected, strict=True)))
-    return type(actual) is type(expected) and actual == expected
-
-
 async def read_agent(api: Api, agent_id: str = NEW) -> dict[str, Any] | None:
-    response = await api.call("AgentDetails", {"agentId": agent_id})
-    if response.status_code == 404:
-        return None
-    assert response.status_code == 200, response.text
-    record: dict[str, Any] = response.json()["message"][0]["Details"]
-    return record
+    return await helpers.read_agent(api, agent_id)
 
 
 async def live_ids(api: Api) -> list[str]:

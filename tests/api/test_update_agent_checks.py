@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.api import helpers
 from tests.conftest import Api
 
 AGENT = "priya.s"
@@ -50,6 +51,10 @@ SWITCHES = (
 )
 
 
+async def read_agent(api: Api, agent_id: str = AGENT) -> dict[str, Any] | None:
+    return await helpers.read_agent(api, agent_id)
+
+
 class AnyText:
     """Matches any non-empty string: for the rows whose message the spec leaves free."""
 
@@ -81,17 +86,6 @@ def shape(value: Any) -> Any:
 
 def fail(field: str, message: Any) -> dict[str, Any]:
     return {"Status": "Fail", "Message": {field: message}}
-
-
-async def read_agent(api: Api, agent_id: str = AGENT) -> dict[str, Any] | None:
-    """The agent record via AgentDetails, or None when there is no live agent."""
-    response = await api.call("AgentDetails", {"agentId": agent_id})
-    if response.status_code == 404:
-        return None
-    assert response.status_code == 200, response.text
-    [item] = response.json()["message"]
-    record: dict[str, Any] = item["Details"]
-    return record
 
 
 @pytest.fixture

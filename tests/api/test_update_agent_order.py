@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from tests.api import helpers
+from tests.api.helpers import matches
 from tests.conftest import Api
 
 AGENT = "priya.s"
@@ -23,6 +25,10 @@ NAME_RULE = (
     "The agent name must not be empty and it should be between 2 and 50 alphanumeric "
     "characters and allow special characters such as., @, _, -"
 )
+
+
+async def read_agent(api: Api, agent_id: str = AGENT) -> dict[str, Any] | None:
+    return await helpers.read_agent(api, agent_id)
 
 
 def false_body(message: str) -> dict[str, Any]:
@@ -90,28 +96,6 @@ BREAKERS: dict[int, dict[str, Any]] = {
     24: {"assignAgentGroups": "nope"},
     25: {},  # If-Match header, see request_breaking
 }
-
-
-def matches(actual: Any, expected: Any) -> bool:
-    """Parsed-JSON equality with key order and JSON types; `...` is any non-empty text."""
-    if expected is ...:
-        return isinstance(actual, str) and bool(actual.strip())
-    if isinstance(expected, dict):
-        return (isinstance(actual, dict) and list(actual) == list(expected)
-                and all(matches(actual[k], v) for k, v in expected.items()))
-    if isinstance(expected, list):
-        return (isinstance(actual, list) and len(actual) == len(expected)
-                and all(matches(a, e) for a, e in zip(actual, expected, strict=True)))
-    return type(actual) is type(expected) and actual == expected
-
-
-async def read_agent(api: Api, agent_id: str = AGENT) -> dict[str, Any] | None:
-    response = await api.call("AgentDetails", {"agentId": agent_id})
-    if response.status_code == 404:
-        return None
-    assert response.status_code == 200, response.text
-    record: dict[str, Any] = response.json()["message"][0]["Details"]
-    return record
 
 
 @pytest.fixture

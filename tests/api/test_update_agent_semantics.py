@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from typing import Any
@@ -12,6 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.api import helpers
+from tests.api.helpers import iso
 from tests.conftest import Api
 
 AGENT = "priya.s"
@@ -38,17 +39,8 @@ SWITCHES = [*MODE_KEYS, "locked"]
 VOLATILE = ("version", "updatedAt")
 
 
-def iso(seconds: float) -> str:
-    return dt.datetime.fromtimestamp(int(seconds), tz=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 async def read_agent(api: Api, agent_id: str = AGENT) -> dict[str, Any] | None:
-    response = await api.call("AgentDetails", {"agentId": agent_id})
-    if response.status_code == 404:
-        return None
-    assert response.status_code == 200, response.text
-    record: dict[str, Any] = response.json()["message"][0]["Details"]
-    return record
+    return await helpers.read_agent(api, agent_id)
 
 
 async def must_read(api: Api, agent_id: str = AGENT) -> dict[str, Any]:
