@@ -66,7 +66,7 @@ def test_report_and_plot(tmp_path: Path) -> None:
     assert "## Targets" in text
     assert "update-sqlite-1e3" in text
     assert "PASS" in text
-    pytest.importorskip("matplotlib")
+
     from bench.plot import plot
 
     out = plot(synthetic(), tmp_path / "r.png")  # type: ignore[arg-type]
