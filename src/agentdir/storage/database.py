@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
+import msgspec
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -51,6 +52,10 @@ def is_unavailable_error(exc: BaseException) -> bool:
             "ConnectionRejectionError",
         }
     return isinstance(exc, (OSError, ConnectionError, asyncio.TimeoutError))
+
+
+def _json_dumps(value: Any) -> str:
+    return msgspec.json.encode(value).decode()
 
 
 class Connection(Protocol):
@@ -92,7 +97,13 @@ class Database:
         async_url = normalise_database_url(url)
         # Every connection use goes through _transaction, which always commits or rolls
         # back: the pool's ROLLBACK on return would be a wasted round trip.
-        kwargs: dict[str, Any] = {"pool_reset_on_return": None}
+        kwargs: dict[str, Any] = {
+            "pool_reset_on_return": None,
+            # The JSON columns (controls, skills, groups, audit changes) through msgspec:
+            # several times faster than the json module SQLAlchemy uses by default.
+            "json_serializer": _json_dumps,
+            "json_deserializer": msgspec.json.decode,
+        }
         if async_url.startswith("postgresql"):
             # Pre-ping costs a round trip per checkout, but after PostgreSQL restarts it
             # lets the first request on each stale connection succeed instead of 503.
@@ -108,7 +119,7 @@ class Database:
         engine = create_async_engine(async_url, **kwargs)
         _configure_sqlite(engine.sync_engine)
         sync_url = engine.url.set(drivername="sqlite+pysqlite")
-        sqlite_engine = sa.create_engine(sync_url, pool_reset_on_return=None)
+        sqlite_engine = sa.create_engine(sync_url, **kwargs)
         _configure_sqlite(sqlite_engine)
         return cls(engine, sqlite_engine)
 
