@@ -4,23 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from agentdir.agents.models import Agent, to_record
+from agentdir.agents.models import Agent, record_fields
 from agentdir.agents.repository import insert_audit
 from agentdir.storage.database import Connection
 
 __all__ = ["record_audit", "record_changes"]
 
-_NOT_AUDITED = frozenset({"version", "createdAt", "updatedAt"})
-
-
 def record_changes(old: Agent | None, new: Agent, *, password_changed: bool) -> dict[str, Any]:
     """{field: {"old": ..., "new": ...}} for every record field that differs."""
-    before = to_record(old) if old is not None else {}
-    after = to_record(new)
+    before = record_fields(old) if old is not None else {}
+    after = record_fields(new)
     changes: dict[str, Any] = {}
     for field, value in after.items():
-        if field in _NOT_AUDITED:
-            continue
         previous = before.get(field)
         if old is not None and isinstance(value, dict) and isinstance(previous, dict):
             # modes and callControls: one entry per switch that changed.

@@ -9,7 +9,14 @@ from agentdir.agents.callcontrols import CALL_CONTROLS
 from agentdir.clock import utc_iso
 from agentdir.storage.schema import MODE_FIELDS
 
-__all__ = ["Agent", "default_modes", "details_item", "ordered_skills", "to_record"]
+__all__ = [
+    "Agent",
+    "default_modes",
+    "details_item",
+    "ordered_skills",
+    "record_fields",
+    "to_record",
+]
 
 # AgentDetails' "Mode": the first enabled of these, by its vendor label.
 _MODE_LABELS = (
@@ -57,6 +64,16 @@ def ordered_skills(skills: dict[str, int]) -> list[tuple[str, int]]:
 def to_record(agent: Agent) -> dict[str, Any]:
     """The agent record of spec 11. Never a password or a hash."""
     return {
+        **record_fields(agent),
+        "version": agent.version,
+        "createdAt": utc_iso(agent.created_at),
+        "updatedAt": utc_iso(agent.updated_at),
+    }
+
+
+def record_fields(agent: Agent) -> dict[str, Any]:
+    """The record's data fields: everything but version and timestamps."""
+    return {
         "agentId": agent.agent_id,
         "agentName": agent.agent_name,
         "email": agent.email,
@@ -70,9 +87,6 @@ def to_record(agent: Agent) -> dict[str, Any]:
                          if c in agent.call_controls},
         "skills": [{"skillName": n, "priority": p} for n, p in ordered_skills(agent.skills)],
         "groups": list(agent.groups),
-        "version": agent.version,
-        "createdAt": utc_iso(agent.created_at),
-        "updatedAt": utc_iso(agent.updated_at),
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Any, Final
@@ -103,6 +104,13 @@ def is_valid_email(value: Any) -> bool:
     """Syntax only (no DNS), at most 254 characters; the address is stored as sent."""
     if not isinstance(value, str) or len(value) > MAX_EMAIL_LENGTH:
         return False
+    return _email_syntax_ok(value)
+
+
+@functools.lru_cache(maxsize=8192)
+def _email_syntax_ok(value: str) -> bool:
+    # Cached: every updateAgent carries the agent's (usually unchanged) email, and
+    # email-validator costs ~5 % of a request.
     try:
         validate_email(value, check_deliverability=False)
     except EmailNotValidError:
