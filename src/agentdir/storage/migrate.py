@@ -10,12 +10,13 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from agentdir.errors import OperatorError
 from agentdir.storage.database import Database
 
 __all__ = ["SchemaTooNew", "current_revision", "downgrade", "head_revision", "upgrade"]
 
 
-class SchemaTooNew(RuntimeError):
+class SchemaTooNew(OperatorError):
     """The database was migrated by a newer agentdir than this one."""
 
 
