@@ -32,7 +32,7 @@ def selected_backends() -> list[str]:
     return [name.strip() for name in chosen.split(",") if name.strip()]
 
 
-def _port_open(host: str, port: int) -> bool:
+def port_open(host: str, port: int) -> bool:
     try:
         with socket.create_connection((host, port), timeout=1):
             return True
@@ -41,9 +41,9 @@ def _port_open(host: str, port: int) -> bool:
 
 
 def postgres_and_redis_missing() -> str | None:
-    if not _port_open("127.0.0.1", 5432):
+    if not port_open("127.0.0.1", 5432):
         return "PostgreSQL does not answer on 127.0.0.1:5432"
-    if not _port_open("127.0.0.1", 6379):
+    if not port_open("127.0.0.1", 6379):
         return "Redis does not answer on 127.0.0.1:6379"
     return None
 

@@ -12,11 +12,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -28,6 +26,10 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+
+from tests.backends import admin_sql as admin_execute
+from tests.backends import port_open
+from tests.e2e.server import free_port, run_cli
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 AGENTDIR = REPO_ROOT / ".venv" / "bin" / "agentdir"
@@ -48,14 +50,6 @@ UPDATED_BODY = {"Status": "Success", "Message": "Agent Updated Successfully"}
 # --- availability ---------------------------------------------------------------------
 
 
-def _port_open(host: str, port: int) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 def _host_port(url: str, default_port: int) -> tuple[str, int]:
     rest = url.split("://", 1)[1].split("/", 1)[0].rsplit("@", 1)[-1]
     host, _, port = rest.partition(":")
@@ -65,9 +59,9 @@ def _host_port(url: str, default_port: int) -> tuple[str, int]:
 def require_backends() -> None:
     """Skip (or, under CI=true, fail) when PostgreSQL or Redis does not answer."""
     missing = []
-    if not _port_open(*_host_port(POSTGRES_URL, 5432)):
+    if not port_open(*_host_port(POSTGRES_URL, 5432)):
         missing.append(f"PostgreSQL does not answer at {POSTGRES_URL}")
-    if not _port_open(*_host_port(REDIS_URL, 6379)):
+    if not port_open(*_host_port(REDIS_URL, 6379)):
         missing.append(f"Redis does not answer at {REDIS_URL}")
     if shutil.which("redis-server") is None:
         missing.append("no redis-server executable on PATH")
@@ -79,22 +73,7 @@ def require_backends() -> None:
     pytest.skip(f"production tests need PostgreSQL and Redis: {reason}")
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 # --- PostgreSQL -----------------------------------------------------------------------
-
-
-async def admin_execute(statement: str) -> None:
-    conn = await asyncpg.connect(f"{POSTGRES_URL}/{ADMIN_DATABASE}")
-    try:
-        await conn.execute(statement)
-    finally:
-        await conn.close()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -174,7 +153,7 @@ class PrivateRedis:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"redis-server exited with {self.process.returncode}")
-            if _port_open("127.0.0.1", self.port):
+            if port_open("127.0.0.1", self.port):
                 return
             time.sleep(0.02)  # readiness polling
         raise RuntimeError("redis-server did not start listening")
@@ -199,25 +178,6 @@ def server_env(database_url: str, redis_url: str | None, **extra: str) -> dict[s
         env["AGENTDIR_REDIS_URL"] = redis_url
     env.update(extra)
     return env
-
-
-@dataclasses.dataclass
-class CliResult:
-    returncode: int
-    stdout: str
-    stderr: str
-
-    def json(self) -> Any:
-        return json.loads(self.stdout)
-
-
-def run_cli(*args: str, env: Mapping[str, str]) -> CliResult:
-    completed = subprocess.run(
-        [str(AGENTDIR), *args], env=dict(env), capture_output=True,
-        timeout=CLI_TIMEOUT, check=False, stdin=subprocess.DEVNULL,
-    )
-    return CliResult(completed.returncode, completed.stdout.decode(errors="replace"),
-                     completed.stderr.decode(errors="replace"))
 
 
 def create_account(env: Mapping[str, str], user_name: str, auth: str = "token") -> str:
@@ -440,17 +400,6 @@ class TcpProxy:
 
 
 # --- seeding in-process (the CLI costs seconds of imports per call) -------------------
-
-
-async def migrate_database(url: str) -> None:
-    from agentdir.storage.database import Database
-    from agentdir.storage.migrate import upgrade
-
-    db = Database.connect(url, pool_size=1)
-    try:
-        await upgrade(db)
-    finally:
-        await db.dispose()
 
 
 async def new_account(url: str, auth: str = "token") -> Account:

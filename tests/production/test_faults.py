@@ -16,6 +16,8 @@ import httpx
 import pytest
 import redis.asyncio as redis
 
+from tests.backends import migrate as migrate_database
+from tests.e2e.server import free_port
 from tests.production.processes import (
     POSTGRES_URL,
     UPDATED_BODY,
@@ -28,8 +30,6 @@ from tests.production.processes import (
     create_agent,
     create_database,
     drop_database,
-    free_port,
-    migrate_database,
     new_account,
     run_cli,
     server_env,

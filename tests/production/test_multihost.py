@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.backends import migrate as migrate_database
 from tests.production.processes import (
     RATE_LIMITED_BODY,
     REDIS_URL,
@@ -21,7 +22,6 @@ from tests.production.processes import (
     create_agent,
     create_database,
     drop_database,
-    migrate_database,
     new_account,
     new_token,
     run_cli,

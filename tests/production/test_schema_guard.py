@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.backends import migrate as migrate_database
+from tests.e2e.server import free_port
 from tests.production.processes import (
     AGENTDIR,
     REDIS_URL,
     PgDatabase,
     create_database,
     drop_database,
-    free_port,
-    migrate_database,
     server_env,
 )
 

@@ -11,13 +11,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.backends import migrate as migrate_database
 from tests.production.processes import (
     REDIS_URL,
     PgDatabase,
     Server,
     create_database,
     drop_database,
-    migrate_database,
     new_account,
     server_env,
 )
