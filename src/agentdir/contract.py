@@ -10,19 +10,9 @@ from typing import Any, Final
 
 from agentdir import errors as e
 
-__all__ = ["ENDPOINT_NAMES", "Body", "error_reply", "success"]
+__all__ = ["Body", "error_reply", "success"]
 
 Body = dict[str, Any]
-
-ENDPOINT_NAMES: Final = (
-    "generateToken",
-    "createAgent",
-    "updateAgent",
-    "deleteAgent",
-    "AgentDetails",
-    "skill",
-)
-
 
 def _status_false(message: str) -> Body:
     return {"status": "false", "message": message, "data": None}

@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Mapping
-from pathlib import Path
 
 from agentdir.ratelimit.policy import DEFAULT_LIMITS, Limit, parse_limit_overrides
 
@@ -112,11 +111,3 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         log_level=env.get("AGENTDIR_LOG_LEVEL", base.log_level),
     )
 
-
-def sqlite_path(settings: Settings) -> Path | None:
-    """The database file of an SQLite URL, or None for memory / other engines."""
-    url = settings.async_database_url
-    if not url.startswith("sqlite"):
-        return None
-    path = url.split(":///", 1)[1] if ":///" in url else ""
-    return Path(path) if path and path != ":memory:" else None

@@ -12,20 +12,13 @@ from typing import Any
 import pytest
 
 from tests.api import helpers
+from tests.api.helpers import ID_RULE, NAME_RULE
 from tests.conftest import Api
 
 AGENT = "priya.s"
 EMAIL = "priya@example.com"
 
 NOT_FOUND = {"status": "error", "message": "Agent not found"}
-ID_RULE = (
-    "The agent id must be between 2 and 50 characters using only letters, numbers, "
-    "and special characters like ., @, _, -"
-)
-NAME_RULE = (
-    "The agent name must not be empty and it should be between 2 and 50 alphanumeric "
-    "characters and allow special characters such as., @, _, -"
-)
 ALREADY_EXISTS = {"status": "error", "message": "Agent Already Exists"}
 NAME_REQUIRED = {"status": "error", "message": "Agent Name is required"}
 PASSWORD_REQUIRED = {"message": "Password is required", "status": "error"}

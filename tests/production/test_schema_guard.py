@@ -4,33 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.backends import migrate as migrate_database
 from tests.e2e.server import free_port
 from tests.production.processes import (
     AGENTDIR,
     REDIS_URL,
     PgDatabase,
-    create_database,
-    drop_database,
     server_env,
 )
 
 pytestmark = pytest.mark.server
-
-
-@pytest.fixture
-def database() -> Iterator[PgDatabase]:
-    db = asyncio.run(create_database())
-    try:
-        asyncio.run(migrate_database(db.url))
-        yield db
-    finally:
-        asyncio.run(drop_database(db))
 
 
 async def test_serve_refuses_an_unknown_schema_revision(

@@ -5,19 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.backends import migrate as migrate_database
 from tests.production.processes import (
     REDIS_URL,
     PgDatabase,
     Server,
-    create_database,
-    drop_database,
     new_account,
     server_env,
 )
@@ -25,16 +21,6 @@ from tests.production.processes import (
 pytestmark = pytest.mark.server
 
 CREATED = {"Status": "Success", "Message": "Agent Created Successfully"}
-
-
-@pytest.fixture
-def database() -> Iterator[PgDatabase]:
-    db = asyncio.run(create_database())
-    try:
-        asyncio.run(migrate_database(db.url))
-        yield db
-    finally:
-        asyncio.run(drop_database(db))
 
 
 async def test_sigterm_finishes_in_flight_requests_and_exits_0(

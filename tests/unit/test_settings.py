@@ -6,11 +6,9 @@ import pytest
 
 from agentdir.ratelimit.policy import Limit
 from agentdir.settings import (
-    Settings,
     SettingsError,
     load_settings,
     normalise_database_url,
-    sqlite_path,
 )
 
 # Spec section 4's table, written out independently of the implementation's constant.
@@ -145,11 +143,6 @@ def test_unknown_database_url_schemes_are_errors(url: str) -> None:
         normalise_database_url(url)
 
 
-def test_sqlite_path() -> None:
-    assert str(sqlite_path(Settings(database_url="sqlite:////srv/a.sqlite3"))) == "/srv/a.sqlite3"
-    assert str(sqlite_path(Settings(database_url="sqlite:///rel.sqlite3"))) == "rel.sqlite3"
-    assert sqlite_path(Settings(database_url="sqlite:///:memory:")) is None
-    assert sqlite_path(Settings(database_url="postgresql://u@h/db")) is None
 
 
 # --- AGENTDIR_RATE_LIMIT_FAIL_OPEN --------------------------------------------------

@@ -13,7 +13,7 @@ from agentdir.clock import Clock
 from agentdir.errors import OperatorError
 from agentdir.storage.database import Database
 
-__all__ = ["create_account", "get_account", "rotate_api_key", "set_auth_mode"]
+__all__ = ["create_account", "rotate_api_key", "set_auth_mode"]
 
 _USER_NAME = re.compile(r"[A-Za-z0-9.@_-]{2,100}\Z")
 
@@ -41,14 +41,6 @@ async def create_account(
     except sa.exc.IntegrityError:
         raise OperatorError(f"account {user_name!r} already exists") from None
     return account, api_key
-
-
-async def get_account(db: Database, user_name: str) -> Account:
-    async with db.read() as conn:
-        account = await repository.find_account(conn, user_name)
-    if account is None:
-        raise OperatorError(f"no account named {user_name!r}")
-    return account
 
 
 async def rotate_api_key(db: Database, *, user_name: str) -> tuple[Account, str]:

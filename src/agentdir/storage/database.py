@@ -86,7 +86,6 @@ class Database:
     def __init__(self, engine: AsyncEngine, sqlite_engine: sa.Engine | None = None) -> None:
         self.engine = engine  # async: migrations, and every PostgreSQL transaction
         self._sqlite = sqlite_engine
-        self.is_sqlite = sqlite_engine is not None
         # SQLite has one writer at a time. Transactions never wait on anything but
         # the database, so they never interleave on the loop; the lock keeps that
         # true (cooperatively) should one ever await something slow.
