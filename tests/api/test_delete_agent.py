@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
@@ -9,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from agentdir.storage.schema import agent_table
+from agentdir.storage.sql import query
 from tests.conftest import Api
 
 ROW_8 = {"messages": "Invalid Agent Details", "status": "error"}
@@ -32,11 +34,13 @@ async def delete(api: Api, agent_id: Any = ..., **extra: Any) -> httpx.Response:
 
 
 async def rows(api: Api, agent_id: str) -> list[Any]:
-    query = sa.select(agent_table).where(
-        agent_table.c.account_id == api.caller.account.id, agent_table.c.agent_id == agent_id
-    ).order_by(agent_table.c.id)
+    q = query(sa.select(agent_table).where(
+        agent_table.c.account_id == sa.bindparam("account"),
+        agent_table.c.agent_id == sa.bindparam("agent"),
+    ).order_by(agent_table.c.id))
     async with api.services.db.read() as conn:
-        return list((await conn.execute(query)).all())
+        found = await conn.fetchall(q, {"account": api.caller.account.id, "agent": agent_id})
+    return [SimpleNamespace(**dict(zip(q.columns, row, strict=True))) for row in found]
 
 
 # --- ok ----------------------------------------------------------------------------

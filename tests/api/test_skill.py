@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
@@ -9,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from agentdir.storage.schema import skill_table
+from agentdir.storage.sql import query
 from tests.conftest import Api
 
 CREATED = {"Status": "Success", "Message": "Skill Created Successfully"}
@@ -44,10 +46,11 @@ async def skill(api: Api, **body: Any) -> httpx.Response:
 
 
 async def stored(api: Api, name: str) -> Any:
-    query = sa.select(skill_table).where(skill_table.c.account_id == api.caller.account.id,
-                                         skill_table.c.name == name)
+    q = query(sa.select(skill_table).where(skill_table.c.account_id == sa.bindparam("account"),
+                                           skill_table.c.name == sa.bindparam("name")))
     async with api.services.db.read() as conn:
-        return (await conn.execute(query)).first()
+        row = await conn.fetchrow(q, {"account": api.caller.account.id, "name": name})
+    return None if row is None else SimpleNamespace(**dict(zip(q.columns, row, strict=True)))
 
 
 async def record_of(api: Api, agent_id: str) -> dict[str, Any]:

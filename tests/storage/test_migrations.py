@@ -20,6 +20,7 @@ from agentdir.storage.migrate import (
     upgrade,
 )
 from agentdir.storage.schema import metadata
+from agentdir.storage.sql import query
 from tests.backends import POSTGRES_URL, Backend, admin_sql
 
 
@@ -46,7 +47,7 @@ async def _schema_differences(db: Database) -> list[object]:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         return list(compare_metadata(context, metadata))
 
-    async with db.engine.connect() as conn:
+    async with db.migration_engine() as engine, engine.connect() as conn:
         return await conn.run_sync(compare)
 
 
@@ -62,17 +63,17 @@ async def test_upgrade_from_empty_reaches_head_and_matches_the_code_schema(
 async def test_upgrade_from_previous_revision_keeps_data(empty_db: Database) -> None:
     await upgrade(empty_db, "0001")
     async with empty_db.write() as conn:
-        await conn.execute(sa.text(
+        await conn.run(query(sa.text(
             "INSERT INTO accounts (user_name, api_key_hash, auth_mode, token_generation, "
             "created_at) VALUES ('keep', 'h', 'BASIC_AUTH', 3, 1.5)"
-        ))
+        )))
     await upgrade(empty_db)
     assert await current_revision(empty_db) == head_revision()
     async with empty_db.read() as conn:
-        row = (await conn.execute(sa.text(
+        found = await conn.fetchall(query(sa.text(
             "SELECT user_name, token_generation FROM accounts"
-        ))).one()
-    assert tuple(row) == ("keep", 3)
+        )))
+    assert found == [("keep", 3)]
 
 
 async def test_upgrade_is_idempotent_at_head(empty_db: Database) -> None:
@@ -94,6 +95,6 @@ async def test_downgrade_to_base_and_up_again(empty_db: Database) -> None:
 async def test_a_schema_newer_than_the_code_is_refused(empty_db: Database) -> None:
     await upgrade(empty_db)
     async with empty_db.write() as conn:
-        await conn.execute(sa.text("UPDATE alembic_version SET version_num = '9999'"))
+        await conn.run(query(sa.text("UPDATE alembic_version SET version_num = '9999'")))
     with pytest.raises(SchemaTooNew, match="9999"):
         await upgrade(empty_db)

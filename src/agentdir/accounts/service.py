@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import re
 
-import sqlalchemy as sa
-
 from agentdir.accounts import repository
 from agentdir.accounts.keys import hash_api_key, new_api_key
 from agentdir.accounts.models import Account, AuthMode
 from agentdir.clock import Clock
 from agentdir.errors import OperatorError
-from agentdir.storage.database import Database
+from agentdir.storage.database import Database, UniqueViolation
 
 __all__ = ["create_account", "rotate_api_key", "set_auth_mode"]
 
@@ -38,7 +36,7 @@ async def create_account(
                 auth_mode=auth_mode,
                 now=clock.now(),
             )
-    except sa.exc.IntegrityError:
+    except UniqueViolation:
         raise OperatorError(f"account {user_name!r} already exists") from None
     return account, api_key
 
@@ -50,7 +48,7 @@ async def rotate_api_key(db: Database, *, user_name: str) -> tuple[Account, str]
         account = await repository.find_account(conn, user_name)
         if account is None:
             raise OperatorError(f"no account named {user_name!r}")
-        await repository.update_account(conn, account.id, api_key_hash=hash_api_key(api_key))
+        await repository.set_api_key_hash(conn, account.id, hash_api_key(api_key))
     return account, api_key
 
 
@@ -59,5 +57,5 @@ async def set_auth_mode(db: Database, *, user_name: str, auth_mode: AuthMode) ->
         account = await repository.find_account(conn, user_name)
         if account is None:
             raise OperatorError(f"no account named {user_name!r}")
-        await repository.update_account(conn, account.id, auth_mode=auth_mode.value)
+        await repository.set_auth_mode(conn, account.id, auth_mode)
     return account

@@ -5,8 +5,6 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-import sqlalchemy as sa
-
 from agentdir.agents import repository
 from agentdir.agents.audit import record_audit, record_changes
 from agentdir.agents.checks import (
@@ -30,7 +28,7 @@ from agentdir.errors import (
     DeleteUnknownAgent,
     FieldRejected,
 )
-from agentdir.storage.database import Connection, Database
+from agentdir.storage.database import Connection, Database, UniqueViolation
 
 __all__ = ["create_agent", "delete_agent"]
 
@@ -101,7 +99,7 @@ async def create_agent(
                 conn, agent=agent, action="create", actor=caller.actor, at=now,
                 changes=record_changes(None, agent, password_changed=True),
             )
-    except sa.exc.IntegrityError:
+    except UniqueViolation:
         raise AgentAlreadyExists() from None  # a concurrent create of the same ID won
     return agent
 

@@ -8,8 +8,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from agentdir.agents.models import Agent
-from agentdir.storage.database import Connection
+from agentdir.storage.database import Connection, Row
 from agentdir.storage.schema import MODE_FIELDS, agent_table, audit_table, mode_column
+from agentdir.storage.sql import query
 from agentdir.storage.text import storable
 
 __all__ = [
@@ -25,30 +26,37 @@ __all__ = [
 
 t = agent_table
 _MODE_COLUMNS = {field: mode_column(field) for field in MODE_FIELDS}
-_SELECT = sa.select(t)
+_COLUMNS = [c.name for c in t.columns]
+_AT = {name: i for i, name in enumerate(_COLUMNS)}
+_MODE_AT = {field: _AT[column] for field, column in _MODE_COLUMNS.items()}
+(_PK, _ACCOUNT, _AGENT_ID, _NAME, _EMAIL, _HASH, _DATA, _SIP, _SCREEN, _AUTO, _LOCKED,
+ _CONTROLS, _SKILLS, _GROUPS, _VERSION, _CREATED, _UPDATED) = (
+    _AT[c] for c in ("id", "account_id", "agent_id", "agent_name", "email", "password_hash",
+                     "agent_data", "sip_location", "screen_recording", "auto_answer",
+                     "locked", "call_controls", "skills", "groups", "version", "created_at",
+                     "updated_at"))
 
 
-def _agent(row: Any) -> Agent:
-    m = row._mapping
+def _agent(row: Row) -> Agent:
     return Agent(
-        pk=m["id"],
-        account_id=m["account_id"],
-        agent_id=m["agent_id"],
-        agent_name=m["agent_name"],
-        email=m["email"],
-        password_hash=m["password_hash"],
-        agent_data=m["agent_data"],
-        sip_location=m["sip_location"],
-        screen_recording=bool(m["screen_recording"]),
-        auto_answer=m["auto_answer"],
-        locked=bool(m["locked"]),
-        modes={field: bool(m[col]) for field, col in _MODE_COLUMNS.items()},
-        call_controls=dict(m["call_controls"]),
-        skills={str(name): int(priority) for name, priority in m["skills"]},
-        groups=list(m["groups"]),
-        version=m["version"],
-        created_at=m["created_at"],
-        updated_at=m["updated_at"],
+        pk=row[_PK],
+        account_id=row[_ACCOUNT],
+        agent_id=row[_AGENT_ID],
+        agent_name=row[_NAME],
+        email=row[_EMAIL],
+        password_hash=row[_HASH],
+        agent_data=row[_DATA],
+        sip_location=row[_SIP],
+        screen_recording=bool(row[_SCREEN]),
+        auto_answer=row[_AUTO],
+        locked=bool(row[_LOCKED]),
+        modes={field: bool(row[at]) for field, at in _MODE_AT.items()},
+        call_controls=dict(row[_CONTROLS]),
+        skills={str(name): int(priority) for name, priority in row[_SKILLS]},
+        groups=list(row[_GROUPS]),
+        version=row[_VERSION],
+        created_at=row[_CREATED],
+        updated_at=row[_UPDATED],
     )
 
 
@@ -75,22 +83,38 @@ def agent_columns(agent: Agent) -> dict[str, Any]:
     return values
 
 
-# Statements built once, with bound parameters: the hot path then skips statement
-# construction and hits SQLAlchemy's compiled cache at once.
-_FIND_LIVE = _SELECT.where(
-    t.c.account_id == sa.bindparam("b_account"),
-    t.c.agent_id == sa.bindparam("b_agent"),
-    t.c.deleted_at.is_(None),
-)
-_FIND_LIVE_LOCKED = _FIND_LIVE.with_for_update()
-_ANY_WITH_ID = (
+def _binds(names: list[str]) -> dict[str, Any]:
+    return {name: sa.bindparam(name, type_=t.c[name].type) for name in names}
+
+
+_UPDATABLE = list(agent_columns(Agent(
+    pk=0, account_id=0, agent_id="", agent_name="", email="", password_hash="",
+    agent_data=None, sip_location=None, screen_recording=False, auto_answer=None, locked=False,
+    modes=dict.fromkeys(MODE_FIELDS, False), call_controls={}, skills={}, groups=[],
+    version=0, created_at=0.0, updated_at=0.0)))
+
+_LIVE = (t.c.account_id == sa.bindparam("b_account"), t.c.agent_id == sa.bindparam("b_agent"),
+         t.c.deleted_at.is_(None))
+_FIND_LIVE = query(sa.select(t).where(*_LIVE))
+# SQLite has no FOR UPDATE; its write transactions hold the database's write lock.
+_FIND_LIVE_LOCKED = query(sa.select(t).where(*_LIVE),
+                          postgres=sa.select(t).where(*_LIVE).with_for_update())
+_ANY_WITH_ID = query(
     sa.select(t.c.id)
     .where(t.c.account_id == sa.bindparam("b_account"), t.c.agent_id == sa.bindparam("b_agent"))
     .limit(1)
 )
-_UPDATE = t.update().where(t.c.id == sa.bindparam("b_pk"))
-_INSERT = t.insert().returning(t.c.id)
-_INSERT_AUDIT = audit_table.insert()
+_LIST_LIVE = query(sa.select(t).where(t.c.account_id == sa.bindparam("b_account"),
+                                      t.c.deleted_at.is_(None)))
+_UPDATE = query(t.update().where(t.c.id == sa.bindparam("b_pk")).values(**_binds(_UPDATABLE)))
+_INSERT = query(t.insert().values(**_binds([*_UPDATABLE, "account_id", "created_at"]))
+                .returning(t.c.id))
+_SOFT_DELETE = query(t.update().where(t.c.id == sa.bindparam("b_pk")).values(
+    deleted_at=sa.bindparam("b_now", type_=t.c.deleted_at.type),
+    updated_at=sa.bindparam("b_now2", type_=t.c.updated_at.type)))
+_AUDIT_COLUMNS = ["at", "account_id", "agent_pk", "agent_id", "action", "actor", "changes"]
+_INSERT_AUDIT = query(audit_table.insert().values(
+    **{name: sa.bindparam(name, type_=audit_table.c[name].type) for name in _AUDIT_COLUMNS}))
 
 
 async def find_live_agent(
@@ -100,8 +124,8 @@ async def find_live_agent(
     transaction ends (SELECT ... FOR UPDATE; SQLite already holds the write lock)."""
     if not storable(agent_id):
         return None
-    query = _FIND_LIVE_LOCKED if lock else _FIND_LIVE
-    row = (await conn.execute(query, {"b_account": account_id, "b_agent": agent_id})).first()
+    q = _FIND_LIVE_LOCKED if lock else _FIND_LIVE
+    row = await conn.fetchrow(q, {"b_account": account_id, "b_agent": agent_id})
     return None if row is None else _agent(row)
 
 
@@ -110,12 +134,11 @@ async def any_agent_with_id(conn: Connection, account_id: int, agent_id: str) ->
     if not storable(agent_id):
         return False
     params = {"b_account": account_id, "b_agent": agent_id}
-    return (await conn.execute(_ANY_WITH_ID, params)).first() is not None
+    return await conn.fetchrow(_ANY_WITH_ID, params) is not None
 
 
 async def list_live_agents(conn: Connection, account_id: int) -> list[Agent]:
-    query = _SELECT.where(t.c.account_id == account_id, t.c.deleted_at.is_(None))
-    rows = (await conn.execute(query)).all()
+    rows = await conn.fetchall(_LIST_LIVE, {"b_account": account_id})
     # Sorted here, by code point: a database's collation (en_US on PostgreSQL, say)
     # would order "a.b" and "ab" differently from SQLite.
     return sorted((_agent(row) for row in rows), key=lambda agent: agent.agent_id)
@@ -124,17 +147,19 @@ async def list_live_agents(conn: Connection, account_id: int) -> list[Agent]:
 async def insert_agent(conn: Connection, agent: Agent) -> int:
     values = agent_columns(agent)
     values.update(account_id=agent.account_id, created_at=agent.created_at)
-    result = await conn.execute(_INSERT, values)
-    return int(result.scalar_one())
+    row = await conn.fetchrow(_INSERT, values)
+    assert row is not None
+    return int(row[0])
 
 
 async def update_agent_row(conn: Connection, agent: Agent) -> None:
-    # The parameter keys make the SET clause.
-    await conn.execute(_UPDATE, {"b_pk": agent.pk, **agent_columns(agent)})
+    values = agent_columns(agent)
+    values["b_pk"] = agent.pk
+    await conn.run(_UPDATE, values)
 
 
 async def soft_delete_agent(conn: Connection, pk: int, now: float) -> None:
-    await conn.execute(t.update().where(t.c.id == pk).values(deleted_at=now, updated_at=now))
+    await conn.run(_SOFT_DELETE, {"b_pk": pk, "b_now": now, "b_now2": now})
 
 
 async def insert_audit(
@@ -148,7 +173,7 @@ async def insert_audit(
     actor: str,
     changes: Mapping[str, Any],
 ) -> None:
-    await conn.execute(
+    await conn.run(
         _INSERT_AUDIT,
         {
             "at": at,

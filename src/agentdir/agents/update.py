@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
-
 from agentdir.agents import repository
 from agentdir.agents.audit import record_audit, record_changes
 from agentdir.agents.checks import (
@@ -35,7 +33,7 @@ from agentdir.errors import (
     FieldRejected,
     PreconditionFailed,
 )
-from agentdir.storage.database import Connection, Database
+from agentdir.storage.database import Connection, Database, UniqueViolation
 
 __all__ = ["etag", "if_match_allows", "update_agent"]
 
@@ -122,7 +120,7 @@ async def update_agent(
                 at=now,
                 changes=record_changes(agent, updated, password_changed=password_hash is not None),
             )
-    except sa.exc.IntegrityError:
+    except UniqueViolation:
         # A concurrent createAgent or rename took agentIdNew between check 10 and the write.
         raise AgentAlreadyExists() from None
     return updated

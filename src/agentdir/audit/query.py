@@ -13,11 +13,22 @@ from agentdir.accounts import repository as accounts
 from agentdir.errors import OperatorError
 from agentdir.storage.database import Database
 from agentdir.storage.schema import audit_table as t
+from agentdir.storage.sql import query
 
 __all__ = ["AuditEntry", "list_audit", "parse_since"]
 
 _RELATIVE = re.compile(r"^(\d+)\s*([smhd])$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+# Optional filters as "IS NULL OR": one precompiled statement for every combination.
+_AGENT = sa.bindparam("b_agent", type_=t.c.agent_id.type)
+_SINCE = sa.bindparam("b_since", type_=t.c.at.type)
+_LIST = query(
+    sa.select(t.c.at, t.c.agent_id, t.c.action, t.c.actor, t.c.changes)
+    .where(t.c.account_id == sa.bindparam("b_account"),
+           sa.or_(_AGENT.is_(None), t.c.agent_id == _AGENT),
+           sa.or_(_SINCE.is_(None), t.c.at >= _SINCE))
+    .order_by(t.c.at, t.c.id)
+)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -52,12 +63,7 @@ async def list_audit(
         account = await accounts.find_account(conn, user_name)
         if account is None:
             raise OperatorError(f"no account named {user_name!r}")
-        query = sa.select(t.c.at, t.c.agent_id, t.c.action, t.c.actor, t.c.changes).where(
-            t.c.account_id == account.id
-        )
-        if agent_id is not None:
-            query = query.where(t.c.agent_id == agent_id)
-        if since is not None:
-            query = query.where(t.c.at >= since)
-        rows = (await conn.execute(query.order_by(t.c.at, t.c.id))).all()
-    return [AuditEntry(r.at, r.agent_id, r.action, r.actor, dict(r.changes)) for r in rows]
+        rows = await conn.fetchall(
+            _LIST, {"b_account": account.id, "b_agent": agent_id, "b_since": since})
+    return [AuditEntry(at, agent, action, actor, dict(changes))
+            for at, agent, action, actor, changes in rows]

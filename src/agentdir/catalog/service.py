@@ -6,8 +6,6 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-import sqlalchemy as sa
-
 from agentdir.accounts import repository as accounts
 from agentdir.agents import repository as agents
 from agentdir.agents.audit import record_audit, record_changes
@@ -24,7 +22,7 @@ from agentdir.catalog.rules import (
 )
 from agentdir.clock import Clock
 from agentdir.errors import FieldRejected, OperatorError, SkillAlreadyExists
-from agentdir.storage.database import Database
+from agentdir.storage.database import Database, UniqueViolation
 
 __all__ = ["add_catalog_entry", "create_skill"]
 
@@ -84,7 +82,7 @@ async def create_skill(*, db: Database, clock: Clock, caller: Caller, body: dict
                     conn, agent=updated, action="update", actor=caller.actor, at=now,
                     changes=record_changes(agent, updated, password_changed=False),
                 )
-    except sa.exc.IntegrityError:
+    except UniqueViolation:
         raise SkillAlreadyExists() from None
 
 
@@ -110,5 +108,5 @@ async def add_catalog_entry(
                 raise OperatorError(f"{kind} {name!r} already exists in {user_name!r}")
             extra = {"record": check_record(MISSING)} if kind == "skill" else {}
             await repository.insert_entry(conn, kind, account.id, name, clock.now(), **extra)
-    except sa.exc.IntegrityError:
+    except UniqueViolation:
         raise OperatorError(f"{kind} {name!r} already exists in {user_name!r}") from None

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import shlex
 
-import sqlalchemy as sa
-
+from agentdir.accounts import repository as accounts
 from agentdir.accounts.models import AuthMode
 from agentdir.accounts.service import create_account
 from agentdir.agents.lifecycle import create_agent
@@ -15,7 +14,6 @@ from agentdir.catalog.service import add_catalog_entry
 from agentdir.clock import SystemClock
 from agentdir.settings import Settings
 from agentdir.storage.database import Database
-from agentdir.storage.schema import account_table
 
 __all__ = ["DEMO_USER", "seed_demo"]
 
@@ -28,7 +26,7 @@ DEMO_SIP = "mumbai-1"
 async def seed_demo(db: Database, settings: Settings) -> str | None:
     """On an empty database, create the demo account and return its apiKey; else None."""
     async with db.read() as conn:
-        if (await conn.execute(sa.select(account_table.c.id).limit(1))).first() is not None:
+        if await accounts.any_account(conn):
             return None
     clock = SystemClock()
     account, api_key = await create_account(

@@ -1,4 +1,4 @@
-"""Schema migrations through Alembic, on the service's own async engine."""
+"""Schema migrations through Alembic, on a SQLAlchemy engine opened for the purpose."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ async def current_revision(db: Database) -> str | None:
     def read(sync_conn: sa.Connection) -> str | None:
         return MigrationContext.configure(sync_conn).get_current_revision()
 
-    async with db.engine.connect() as conn:
+    async with db.migration_engine() as engine, engine.connect() as conn:
         return await conn.run_sync(read)
 
 
@@ -58,7 +58,7 @@ async def upgrade(db: Database, target: str = "head") -> None:
         cfg.attributes["connection"] = sync_conn
         command.upgrade(cfg, target)
 
-    async with db.engine.begin() as conn:
+    async with db.migration_engine() as engine, engine.begin() as conn:
         await conn.run_sync(run)
 
 
@@ -70,5 +70,5 @@ async def downgrade(db: Database, target: str) -> None:
         cfg.attributes["connection"] = sync_conn
         command.downgrade(cfg, target)
 
-    async with db.engine.begin() as conn:
+    async with db.migration_engine() as engine, engine.begin() as conn:
         await conn.run_sync(run)
