@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from typing import Protocol
 
@@ -40,4 +39,4 @@ class ManualClock:
 
 def utc_iso(seconds: float) -> str:
     """RFC 3339 UTC timestamp with a trailing Z, to whole seconds."""
-    return dt.datetime.fromtimestamp(int(seconds), tz=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(seconds)))

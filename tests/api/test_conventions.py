@@ -321,15 +321,20 @@ async def test_routing_errors_are_json(api: Api, method: str, path: str) -> None
 async def test_server_fault_answers_500_without_internals_and_writes_nothing(
     agent: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A fault after the agent row was written but before the commit (the audit entry):
+    """A fault in the audit entry, the last part of the write (on SQLite after the agent
+    row was updated in the same transaction; on PostgreSQL in the same statement):
     500 with the documented body, and the whole update rolled back."""
     import agentdir.agents.update as update_module
 
-    async def broken_audit(*args: Any, **kwargs: Any) -> None:
-        raise RuntimeError("secret-internal-detail /srv/db.sqlite3")
+    class SecretInternal:
+        def __repr__(self) -> str:
+            return "secret-internal-detail /srv/db.sqlite3"
+
+    def unstorable_changes(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        return {"agentName": SecretInternal()}  # the JSON encoder refuses it
 
     before = await read_agent(agent)
-    monkeypatch.setattr(update_module, "record_audit", broken_audit)
+    monkeypatch.setattr(update_module, "record_changes", unstorable_changes)
     response = await agent.call("updateAgent", {"agentId": AGENT, "email": "new@example.com",
                                                 "agentName": "Half Written"})
     exact(response, 500, INTERNAL)

@@ -200,7 +200,6 @@ BODY_READERS: list[tuple[ModuleType, str, tuple[str, ...]]] = [
     (pipeline, "ca_endpoint", tuple(ENDPOINTS)),
     (lifecycle, "_check_create", ("createAgent",)),
     (update, "_check", ("updateAgent",)),
-    (update, "update_agent", ("updateAgent",)),
     (checks, "check_fields_15_to_24", ("createAgent", "updateAgent")),
     (lifecycle, "delete_agent", ("deleteAgent",)),
     (read, "agent_details", ("AgentDetails",)),

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from agentdir.agents.models import Agent
 from agentdir.storage.database import Connection, Row
 from agentdir.storage.schema import MODE_FIELDS, agent_table, audit_table, mode_column
-from agentdir.storage.sql import query
+from agentdir.storage.sql import postgres_only, query
 from agentdir.storage.text import storable
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "insert_agent",
     "insert_audit",
     "list_live_agents",
+    "save_update",
     "soft_delete_agent",
     "update_agent_row",
 ]
@@ -112,9 +113,31 @@ _INSERT = query(t.insert().values(**_binds([*_UPDATABLE, "account_id", "created_
 _SOFT_DELETE = query(t.update().where(t.c.id == sa.bindparam("b_pk")).values(
     deleted_at=sa.bindparam("b_now", type_=t.c.deleted_at.type),
     updated_at=sa.bindparam("b_now2", type_=t.c.updated_at.type)))
+_UPDATE_IF_VERSION_STATEMENT = (
+    t.update()
+    .where(t.c.id == sa.bindparam("b_pk"), t.c.version == sa.bindparam("b_old_version"))
+    .values(**_binds(_UPDATABLE))
+)
+_UPDATE_IF_VERSION = query(_UPDATE_IF_VERSION_STATEMENT)
 _AUDIT_COLUMNS = ["at", "account_id", "agent_pk", "agent_id", "action", "actor", "changes"]
 _INSERT_AUDIT = query(audit_table.insert().values(
     **{name: sa.bindparam(name, type_=audit_table.c[name].type) for name in _AUDIT_COLUMNS}))
+
+
+def _update_and_audit() -> sa.Insert:
+    """PostgreSQL: the conditional UPDATE and its audit INSERT as one statement, so one
+    round trip and no BEGIN/COMMIT. The INSERT reads the UPDATE's RETURNING, so no
+    audit row is written when the version guard matched nothing."""
+    updated = _UPDATE_IF_VERSION_STATEMENT.returning(t.c.id).cte("updated")
+    audit = {name: sa.bindparam(f"audit_{name}", type_=audit_table.c[name].type)
+             for name in _AUDIT_COLUMNS if name != "agent_pk"}
+    row = sa.select(*(updated.c.id if name == "agent_pk" else audit[name]
+                      for name in _AUDIT_COLUMNS))
+    return audit_table.insert().from_select(_AUDIT_COLUMNS, row).returning(
+        audit_table.c.agent_pk)
+
+
+_UPDATE_AND_AUDIT = postgres_only(_update_and_audit())
 
 
 async def find_live_agent(
@@ -156,6 +179,28 @@ async def update_agent_row(conn: Connection, agent: Agent) -> None:
     values = agent_columns(agent)
     values["b_pk"] = agent.pk
     await conn.run(_UPDATE, values)
+
+
+async def save_update(
+    conn: Connection, before: Agent, after: Agent, *, actor: str, at: float,
+    changes: Mapping[str, Any],
+) -> bool:
+    """Store `after` and its audit entry, only if the row is still at `before`'s
+    version; False (nothing written) if another writer got there first.
+
+    Open it with `Database.single_write()`: on PostgreSQL this is one statement."""
+    values = agent_columns(after)
+    values.update(b_pk=after.pk, b_old_version=before.version)
+    audit = {"at": at, "account_id": after.account_id, "agent_pk": after.pk,
+             "agent_id": after.agent_id, "action": "update", "actor": actor,
+             "changes": dict(changes)}
+    if conn.dialect == "postgresql":
+        values.update({f"audit_{name}": value for name, value in audit.items()})
+        return await conn.fetchrow(_UPDATE_AND_AUDIT, values) is not None
+    if await conn.run(_UPDATE_IF_VERSION, values) == 0:
+        return False
+    await conn.run(_INSERT_AUDIT, audit)
+    return True
 
 
 async def soft_delete_agent(conn: Connection, pk: int, now: float) -> None:

@@ -56,6 +56,8 @@ _AGENT_ID = re.compile(AGENT_ID_PATTERN.replace("$", r"\Z"))
 _AGENT_DATA = re.compile(AGENT_DATA_PATTERN.replace("$", r"\Z"))
 _AUTO_ANSWER = re.compile(AUTO_ANSWER_PATTERN.replace("$", r"\Z"))
 _NAME_PUNCTUATION: Final = frozenset(" .@_-")
+# The ASCII subset of the name characters below; anything else takes the slow path.
+_ASCII_NAME = re.compile(r"[A-Za-z0-9 .@_-]+")
 
 
 def is_blank(value: Any) -> bool:

@@ -1,17 +1,25 @@
-"""updateAgent (spec 5): checks 8-25 in the spec's order, then one transaction.
+"""updateAgent (spec 5): checks 8-25 in the spec's order, then one guarded write.
 
-A password change is hashed outside the transaction (Argon2id takes tens of
-milliseconds and must not hold the agent's lock): the checks run once
-without the lock to refuse bad requests before hashing, then again under the
-lock, which is what decides.
+Optimistic: the checks run on the agent as read, without a lock, and the write
+only applies if the row is still at the version that was read (one statement on
+PostgreSQL: UPDATE ... WHERE version = n and the audit INSERT together). If another
+writer got there first, the checks run again on the new row. After
+OPTIMISTIC_ATTEMPTS lost races the request takes the row lock instead, so a hot
+agent cannot starve a writer.
+
+A password is hashed once, before the first write attempt and outside any
+transaction (Argon2id takes tens of milliseconds), and only after the checks
+have passed, so a bad request never costs a hash.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from agentdir.agents import repository
-from agentdir.agents.audit import record_audit, record_changes
+from agentdir.agents.audit import record_changes
 from agentdir.agents.checks import (
     Edits,
     apply_edits,
@@ -35,7 +43,9 @@ from agentdir.errors import (
 )
 from agentdir.storage.database import Connection, Database, UniqueViolation
 
-__all__ = ["etag", "if_match_allows", "update_agent"]
+__all__ = ["OPTIMISTIC_ATTEMPTS", "etag", "if_match_allows", "update_agent"]
+
+OPTIMISTIC_ATTEMPTS = 3
 
 
 def etag(version: int) -> str:
@@ -100,27 +110,38 @@ async def update_agent(
     if_match: str | None,
 ) -> Agent:
     """Apply one updateAgent request; returns the agent as stored afterwards."""
-    password_hash = None
-    if body.get("password", MISSING) is not MISSING:
-        async with db.read() as conn:
-            _, edits = await _check(conn, caller, body, if_match, lock=False)
-        assert edits.password is not None
-        password_hash = await hasher.hash(edits.password)
+    password_hash: str | None = None
+    for _ in range(OPTIMISTIC_ATTEMPTS):
+        async with db.lookup() as conn:
+            agent, edits = await _check(conn, caller, body, if_match, lock=False)
+        if edits.password is not None and password_hash is None:
+            password_hash = await hasher.hash(edits.password)
+        updated, changes = _apply(agent, edits, password_hash, clock.now())
+        async with _unique_agent_id(), db.single_write() as conn:
+            if await repository.save_update(conn, agent, updated, actor=caller.actor,
+                                            at=updated.updated_at, changes=changes):
+                return updated
+    # Every attempt lost a race for this agent: queue on its row lock instead.
+    async with _unique_agent_id(), db.write() as conn:
+        agent, edits = await _check(conn, caller, body, if_match, lock=True)
+        updated, changes = _apply(agent, edits, password_hash, clock.now())
+        saved = await repository.save_update(conn, agent, updated, actor=caller.actor,
+                                             at=updated.updated_at, changes=changes)
+        assert saved, "the row is locked; its version cannot have moved"
+    return updated
+
+
+def _apply(
+    agent: Agent, edits: Edits, password_hash: str | None, now: float
+) -> tuple[Agent, dict[str, Any]]:
+    updated = apply_edits(agent, edits, password_hash=password_hash, now=now)
+    return updated, record_changes(agent, updated, password_changed=password_hash is not None)
+
+
+@asynccontextmanager
+async def _unique_agent_id() -> AsyncIterator[None]:
     try:
-        async with db.write() as conn:
-            agent, edits = await _check(conn, caller, body, if_match, lock=True)
-            now = clock.now()
-            updated = apply_edits(agent, edits, password_hash=password_hash, now=now)
-            await repository.update_agent_row(conn, updated)
-            await record_audit(
-                conn,
-                agent=updated,
-                action="update",
-                actor=caller.actor,
-                at=now,
-                changes=record_changes(agent, updated, password_changed=password_hash is not None),
-            )
+        yield
     except UniqueViolation:
         # A concurrent createAgent or rename took agentIdNew between check 10 and the write.
         raise AgentAlreadyExists() from None
-    return updated

@@ -36,6 +36,13 @@ async def create(call: Call) -> Reply:
     return Reply(success("Agent Created Successfully"), headers={"ETag": etag(agent.version)})
 
 
+def wants_detail(request: Request) -> bool:
+    """`?detailedResponse=true`, in any letter case (Python's requests sends `True`)."""
+    if not request.scope.get("query_string"):
+        return False  # the usual request: skip building the query-parameter map
+    return request.query_params.get("detailedResponse", "").lower() == "true"
+
+
 @ca_endpoint("updateAgent")
 async def update(call: Call) -> Reply:
     s = call.services
@@ -47,8 +54,9 @@ async def update(call: Call) -> Reply:
         body=call.body,
         if_match=call.request.headers.get("if-match"),
     )
-    detailed = call.request.query_params.get("detailedResponse", "").lower() == "true"
-    body = success("Agent Updated Successfully", to_record(agent), with_data=detailed)
+    detailed = wants_detail(call.request)
+    body = success("Agent Updated Successfully", to_record(agent) if detailed else None,
+                   with_data=detailed)
     return Reply(body, headers={"ETag": etag(agent.version)})
 
 

@@ -78,6 +78,8 @@ def is_unavailable_error(exc: BaseException) -> bool:
 class Connection(Protocol):
     """What services see of a transaction: run precompiled statements."""
 
+    dialect: str  # "sqlite" or "postgresql", for the rare statement only one can run
+
     async def fetchrow(self, q: Query, params: Mapping[str, Any] = ...) -> Row | None: ...
 
     async def fetchall(self, q: Query, params: Mapping[str, Any] = ...) -> list[Row]: ...
@@ -89,12 +91,15 @@ class Connection(Protocol):
 
 class _SqliteConnection:
     __slots__ = ("_raw",)
+    dialect = "sqlite"
 
     def __init__(self, raw: sqlite3.Connection) -> None:
         self._raw = raw
 
     def _execute(self, q: Query, params: Mapping[str, Any]) -> sqlite3.Cursor:
         c = q.sqlite
+        if not c.text:
+            raise NotImplementedError("this statement runs on PostgreSQL only")
         if c.constants:
             params = {**c.constants, **params}
         if c.json_params:
@@ -131,6 +136,7 @@ class _SqliteConnection:
 
 class _PostgresConnection:
     __slots__ = ("_raw",)
+    dialect = "postgresql"
 
     def __init__(self, raw: asyncpg.pool.PoolConnectionProxy[Any]) -> None:
         self._raw = raw
@@ -196,6 +202,18 @@ class Database:
             return
         async with self._sqlite_write_lock, self._sqlite_transaction("BEGIN IMMEDIATE") as c:
             yield c
+
+    @asynccontextmanager
+    async def single_write(self) -> AsyncIterator[Connection]:
+        """For a write the repository makes atomic by itself: one statement on
+        PostgreSQL (its own transaction, so no BEGIN/COMMIT round trips), a short
+        write transaction on SQLite, where statements cost no round trip."""
+        if self.is_postgres:
+            async with self._pg_transaction(begin=False) as conn:
+                yield conn
+            return
+        async with self.write() as conn:
+            yield conn
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Connection]:

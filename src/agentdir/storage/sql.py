@@ -22,7 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement, ColumnElement
 
-__all__ = ["Compiled", "Query", "query"]
+__all__ = ["Compiled", "Query", "postgres_only", "query"]
 
 _SQLITE = sqlite.dialect(paramstyle="qmark")
 _POSTGRES = postgresql.asyncpg.dialect()  # type: ignore[no-untyped-call]
@@ -79,6 +79,18 @@ def query(statement: ClauseElement, *, postgres: ClauseElement | None = None) ->
     return Query(
         sqlite=_compile(statement, _SQLITE),
         postgres=_compile(postgres if postgres is not None else statement, _POSTGRES),
+        columns=tuple(getattr(c, "name", "") or "" for c in columns),
+        json_columns=tuple(i for i, c in enumerate(columns) if isinstance(c.type, sa.JSON)),
+    )
+
+
+def postgres_only(statement: ClauseElement) -> Query:
+    """A statement SQLite cannot run (a data-modifying CTE, say); the caller checks
+    `Connection.dialect` and never sends it to SQLite."""
+    columns = _result_columns(statement)
+    return Query(
+        sqlite=Compiled("", (), frozenset(), {}),
+        postgres=_compile(statement, _POSTGRES),
         columns=tuple(getattr(c, "name", "") or "" for c in columns),
         json_columns=tuple(i for i, c in enumerate(columns) if isinstance(c.type, sa.JSON)),
     )
