@@ -31,7 +31,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from agentdir.errors import ServiceUnavailable
 from agentdir.settings import normalise_database_url
-from agentdir.storage.group_commit import GroupCommitWriter
 from agentdir.storage.sql import Query, query
 
 __all__ = ["Connection", "Database", "Row", "UniqueViolation", "is_unavailable_error"]
@@ -182,7 +181,10 @@ class Database:
         self._pg_pool_lock = asyncio.Lock()
         self._sqlite_path = sa.make_url(self.url).database or ""
         self._sqlite_idle: list[sqlite3.Connection] = []
-        self._sqlite_writer = GroupCommitWriter(self._sqlite_open)
+        # SQLite has one writer at a time. Transactions never wait on anything but
+        # the database, so they never interleave on the loop; the lock keeps that
+        # true (cooperatively) should one ever await something slow.
+        self._sqlite_write_lock = asyncio.Lock()
 
     @classmethod
     def connect(cls, url: str, *, pool_size: int = 10) -> Database:
@@ -192,21 +194,14 @@ class Database:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[Connection]:
-        """A read-write transaction. It returns once its changes are committed.
-
-        On SQLite, concurrent write blocks share one transaction, each in its own
-        savepoint, committed once per event-loop turn (`storage.group_commit`)."""
+        """A read-write transaction. On SQLite it takes the write lock up front
+        (BEGIN IMMEDIATE), so concurrent writers queue instead of failing on upgrade."""
         if self.is_postgres:
             async with self._pg_transaction(begin=True) as conn:
                 yield conn
             return
-        try:
-            async with self._sqlite_writer.write() as raw:
-                yield _SqliteConnection(raw)
-        except sqlite3.IntegrityError as exc:
-            raise UniqueViolation(str(exc)) from exc
-        except sqlite3.OperationalError as exc:
-            raise ServiceUnavailable("database") from exc
+        async with self._sqlite_write_lock, self._sqlite_transaction("BEGIN IMMEDIATE") as c:
+            yield c
 
     @asynccontextmanager
     async def single_write(self) -> AsyncIterator[Connection]:
@@ -343,6 +338,5 @@ class Database:
         if self._pg_pool is not None:
             pool, self._pg_pool = self._pg_pool, None
             await pool.close()
-        self._sqlite_writer.close()
         while self._sqlite_idle:
             self._sqlite_idle.pop().close()
