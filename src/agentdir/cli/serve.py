@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 
 import click
 
@@ -36,6 +37,17 @@ def _check_worker_setup(settings: Settings, workers: int) -> None:
             "--workers above 1 needs AGENTDIR_REDIS_URL: rate limits must be shared by all "
             "workers to be exact, and the in-memory store is per process"
         )
+
+
+def worker_environment(settings: Settings, workers: int, environ: Mapping[str, str],
+                       cpus: int) -> dict[str, str]:
+    """What the workers' environment must add: the database URL as resolved here, and,
+    unless the operator chose, the cores shared out among the workers' hash threads.
+    Argon2id is memory-hard: more concurrent hashes than cores only thrash the caches."""
+    env = {"AGENTDIR_DATABASE_URL": settings.database_url}
+    if "AGENTDIR_HASH_THREADS" not in environ:
+        env["AGENTDIR_HASH_THREADS"] = str(max(1, cpus // workers))
+    return env
 
 
 @click.command()
@@ -74,7 +86,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, demo: bool) ->
         click.echo("The database already has accounts; no demo account was created. "
                    "`agentdir account rotate-key demo` prints a new apiKey for it.")
     # Workers are separate processes: they read their settings from the environment.
-    os.environ["AGENTDIR_DATABASE_URL"] = settings.database_url
+    os.environ.update(worker_environment(settings, workers, os.environ, os.cpu_count() or 1))
     click.echo(f"agentdir serving on {base_url} with {workers} worker(s)")
     sys.stdout.flush()
     Granian(
