@@ -56,10 +56,18 @@ class Settings:
 
 def normalise_database_url(url: str) -> str:
     """Map the user-facing URL schemes onto the async drivers agentdir ships."""
-    if url.startswith("sqlite+aiosqlite://") or url.startswith("postgresql+asyncpg://"):
+    for prefix in ("sqlite+aiosqlite://", "sqlite://"):
+        if url.startswith(prefix):
+            path = url.removeprefix(prefix).removeprefix("/").split("?")[0]
+            if path in {"", ":memory:"}:
+                # Each connection would get its own, empty, database.
+                raise SettingsError(
+                    "AGENTDIR_DATABASE_URL needs a SQLite file (sqlite:///PATH); "
+                    "an in-memory database is not supported"
+                )
+            return "sqlite+aiosqlite://" + url.removeprefix(prefix)
+    if url.startswith("postgresql+asyncpg://"):
         return url
-    if url.startswith("sqlite://"):
-        return "sqlite+aiosqlite://" + url.removeprefix("sqlite://")
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
             return "postgresql+asyncpg://" + url.removeprefix(prefix)

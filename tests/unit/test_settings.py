@@ -143,6 +143,14 @@ def test_unknown_database_url_schemes_are_errors(url: str) -> None:
         normalise_database_url(url)
 
 
+@pytest.mark.parametrize("url", [
+    "sqlite://", "sqlite:///", "sqlite:///:memory:", "sqlite+aiosqlite:///:memory:",
+    "sqlite:///:memory:?cache=shared",
+])
+def test_in_memory_sqlite_is_refused(url: str) -> None:
+    # agentdir opens several SQLite connections: each would see its own empty database.
+    with pytest.raises(SettingsError, match="SQLite file"):
+        load_settings({"AGENTDIR_DATABASE_URL": url})
 
 
 # --- AGENTDIR_RATE_LIMIT_FAIL_OPEN --------------------------------------------------
