@@ -85,9 +85,9 @@ def layer_apps(services: Services) -> list[tuple[str, Any]]:
     return [
         ("bare ASGI: Starlette route, read body, fixed reply", app(bare)),
         ("+ parse: body cap, apiKey header, msgspec decode", app(parse)),
-        ("+ auth: account SELECT (own transaction), SHA-256 compare", app(with_auth)),
+        ("+ auth: account SELECT (autocommit), SHA-256 compare", app(with_auth)),
         ("+ limiter: rate-limit check, RateLimit headers", app(with_limiter)),
-        ("+ database: updateAgent service (SELECT agent, checks, UPDATE, audit INSERT)",
+        ("+ database: updateAgent service (SELECT agent, checks, guarded UPDATE + audit)",
          app(with_service)),
         ("full agentdir app (+ access log middleware, error mapping)",
          create_app(services.settings, services=services)),

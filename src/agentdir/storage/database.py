@@ -59,6 +59,10 @@ _PG_UNAVAILABLE = (
     # A connection killed mid-statement can leave the protocol mid-operation; asyncpg
     # then terminates it on release, so this too only means "the connection died".
     asyncpg.exceptions.InternalClientError,
+    # A migration changed a table under a prepared statement, inside a transaction
+    # (outside one asyncpg re-prepares by itself); the cache entry is dropped, so the
+    # client's retry succeeds.
+    asyncpg.exceptions.InvalidCachedStatementError,
 )
 
 
