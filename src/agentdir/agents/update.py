@@ -127,7 +127,8 @@ async def update_agent(
         updated, changes = _apply(agent, edits, password_hash, clock.now())
         saved = await repository.save_update(conn, agent, updated, actor=caller.actor,
                                              at=updated.updated_at, changes=changes)
-        assert saved, "the row is locked; its version cannot have moved"
+        if not saved:  # the row is locked: its version cannot have moved
+            raise RuntimeError(f"agent row {agent.pk} changed under its lock")
     return updated
 
 
