@@ -89,11 +89,9 @@ def _binds(names: list[str]) -> dict[str, Any]:
     return {name: sa.bindparam(name, type_=t.c[name].type) for name in names}
 
 
-_UPDATABLE = list(agent_columns(Agent(
-    pk=0, account_id=0, agent_id="", agent_name="", email="", password_hash="",
-    agent_data=None, sip_location=None, screen_recording=False, auto_answer=None, locked=False,
-    modes=dict.fromkeys(MODE_FIELDS, False), call_controls={}, skills={}, groups=[],
-    version=0, created_at=0.0, updated_at=0.0)))
+# Everything but the row's identity and its lifetime stamps (agent_columns' keys).
+_UPDATABLE = [c.name for c in t.columns
+              if c.name not in {"id", "account_id", "created_at", "deleted_at"}]
 
 _LIVE = (t.c.account_id == sa.bindparam("b_account"), t.c.agent_id == sa.bindparam("b_agent"),
          t.c.deleted_at.is_(None))
@@ -111,19 +109,13 @@ _LIST_LIVE = query(sa.select(t).where(t.c.account_id == sa.bindparam("b_account"
 _UPDATE = query(t.update().where(t.c.id == sa.bindparam("b_pk")).values(**_binds(_UPDATABLE)))
 _INSERT = query(t.insert().values(**_binds([*_UPDATABLE, "account_id", "created_at"]))
                 .returning(t.c.id))
+_NOW = sa.bindparam("b_now", type_=t.c.deleted_at.type)
 _SOFT_DELETE = query(t.update().where(t.c.id == sa.bindparam("b_pk")).values(
-    deleted_at=sa.bindparam("b_now", type_=t.c.deleted_at.type),
-    updated_at=sa.bindparam("b_now2", type_=t.c.updated_at.type)))
+    deleted_at=_NOW, updated_at=_NOW))
 _AUDIT_COLUMNS = ["at", "account_id", "agent_pk", "agent_id", "action", "actor", "changes"]
 _INSERT_AUDIT = query(audit_table.insert().values(
     **{name: sa.bindparam(name, type_=audit_table.c[name].type) for name in _AUDIT_COLUMNS}))
 _ALWAYS_SET = ("version", "updated_at")
-
-
-def _update_if_version(columns: tuple[str, ...]) -> sa.Update:
-    return (t.update()
-            .where(t.c.id == sa.bindparam("b_pk"), t.c.version == sa.bindparam("b_old_version"))
-            .values(**_binds(list(columns))))
 
 
 @functools.lru_cache(maxsize=512)
@@ -137,7 +129,10 @@ def _guarded_update(columns: tuple[str, ...]) -> tuple[Query, Query]:
     its columns is in the SET list, changed or not, and every page it touches is
     written to the WAL and copied back at the next checkpoint. Compiled once per
     set of columns (a handful in practice: the fields clients send together)."""
-    update = _update_if_version(columns)
+    update = (t.update()
+              .where(t.c.id == sa.bindparam("b_pk"),
+                     t.c.version == sa.bindparam("b_old_version"))
+              .values(**_binds(list(columns))))
     audit = {name: sa.bindparam(f"audit_{name}", type_=audit_table.c[name].type)
              for name in _AUDIT_COLUMNS if name != "agent_pk"}
     updated = update.returning(t.c.id).cte("updated")
@@ -215,7 +210,7 @@ async def save_update(
 
 
 async def soft_delete_agent(conn: Connection, pk: int, now: float) -> None:
-    await conn.run(_SOFT_DELETE, {"b_pk": pk, "b_now": now, "b_now2": now})
+    await conn.run(_SOFT_DELETE, {"b_pk": pk, "b_now": now})
 
 
 async def insert_audit(
