@@ -75,22 +75,21 @@ def _result_columns(statement: ClauseElement) -> list[ColumnElement[Any]]:
 def query(statement: ClauseElement, *, postgres: ClauseElement | None = None) -> Query:
     """Compile `statement` for both drivers; `postgres` overrides it on PostgreSQL
     where the dialects need different SQL (the same parameters and result shape)."""
-    columns = _result_columns(statement)
-    return Query(
-        sqlite=_compile(statement, _SQLITE),
-        postgres=_compile(postgres if postgres is not None else statement, _POSTGRES),
-        columns=tuple(getattr(c, "name", "") or "" for c in columns),
-        json_columns=tuple(i for i, c in enumerate(columns) if isinstance(c.type, sa.JSON)),
-    )
+    return _query(_compile(statement, _SQLITE),
+                  postgres if postgres is not None else statement)
 
 
 def postgres_only(statement: ClauseElement) -> Query:
     """A statement SQLite cannot run (a data-modifying CTE, say); the caller checks
     `Connection.dialect` and never sends it to SQLite."""
-    columns = _result_columns(statement)
+    return _query(Compiled("", (), frozenset(), {}), statement)
+
+
+def _query(sqlite: Compiled, postgres: ClauseElement) -> Query:
+    columns = _result_columns(postgres)  # both dialects' variants return the same shape
     return Query(
-        sqlite=Compiled("", (), frozenset(), {}),
-        postgres=_compile(statement, _POSTGRES),
+        sqlite=sqlite,
+        postgres=_compile(postgres, _POSTGRES),
         columns=tuple(getattr(c, "name", "") or "" for c in columns),
         json_columns=tuple(i for i, c in enumerate(columns) if isinstance(c.type, sa.JSON)),
     )
